@@ -1,0 +1,1 @@
+"""Podium: run many coding agents in parallel and make them work together."""

@@ -1,0 +1,1 @@
+"""Agents: spawning the CLIs, following their output, re-attaching after a restart."""

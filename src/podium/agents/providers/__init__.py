@@ -1,0 +1,1 @@
+"""Providers: one module per agent CLI, behind the small interface in `base`."""

@@ -1,0 +1,90 @@
+"""The provider interface: build the command, parse one output line, price usage, resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+EventKind = Literal[
+    "init", "text", "thinking", "tool_use", "tool_result", "result", "error", "system", "raw"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEvent:
+    """One readable unit of agent output; `text` is what full-text search indexes."""
+
+    kind: EventKind
+    text: str
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cache_read_tokens += other.cache_read_tokens
+        self.cache_write_tokens += other.cache_write_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What the CLI said when it finished."""
+
+    text: str | None
+    is_error: bool
+    subtype: str
+    cost_usd: float | None = None
+    num_turns: int | None = None
+    usage: Usage | None = None
+
+
+@dataclass(slots=True)
+class ParsedLine:
+    events: list[AgentEvent] = field(default_factory=list)
+    session_id: str | None = None
+    model: str | None = None
+    # Usage of one model response; `usage_key` dedupes a response split over several lines.
+    usage: Usage | None = None
+    usage_key: str | None = None
+    turn_completed: bool = False
+    result: RunResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchSpec:
+    """Everything a provider needs to build one agent's command line."""
+
+    agent_id: str
+    job_id: str
+    binary: str
+    work_dir: Path
+    model: str | None
+    system_prompt: str
+    max_turns: int | None
+    resume_session_id: str | None = None
+    mcp_url: str | None = None
+    mcp_headers: dict[str, str] = field(default_factory=dict)
+    hook_command: str | None = None
+    openai_base_url: str | None = None
+
+
+class Provider(Protocol):
+    name: str
+
+    def handles(self, model: str | None) -> bool: ...
+
+    def command(self, spec: LaunchSpec) -> list[str]:
+        """The argv; the prompt is written to the process's stdin."""
+        ...
+
+    def parse_line(self, line: dict[str, Any]) -> ParsedLine: ...
+
+    def price(self, model: str | None, usage: Usage) -> float | None: ...

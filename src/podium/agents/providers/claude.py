@@ -1,0 +1,175 @@
+"""Claude Code in batch mode: `claude --print --output-format stream-json --verbose`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from podium.agents.pricing import price_usage
+from podium.agents.providers.base import (
+    AgentEvent,
+    LaunchSpec,
+    ParsedLine,
+    RunResult,
+    Usage,
+)
+
+_TOOL_RESULT_LIMIT = 20_000
+LOCKED_TOOLS = "Edit|Write|MultiEdit|NotebookEdit"
+
+
+def _usage(raw: dict[str, Any] | None) -> Usage | None:
+    if not raw:
+        return None
+    return Usage(
+        input_tokens=int(raw.get("input_tokens") or 0),
+        output_tokens=int(raw.get("output_tokens") or 0),
+        cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
+        cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
+    )
+
+
+def _result_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [str(block.get("text", "")) for block in content if isinstance(block, dict)]
+        return "\n".join(part for part in parts if part)
+    return "" if content is None else json.dumps(content)
+
+
+class ClaudeProvider:
+    name = "claude"
+
+    def handles(self, model: str | None) -> bool:
+        return model is None or not model.lower().startswith(("codex", "gpt-", "o3", "o4"))
+
+    def command(self, spec: LaunchSpec) -> list[str]:
+        argv = [
+            spec.binary,
+            "--print",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--dangerously-skip-permissions",
+            "--append-system-prompt",
+            spec.system_prompt,
+        ]
+        if spec.max_turns is not None:
+            argv += ["--max-turns", str(spec.max_turns)]
+        if spec.model:
+            argv += ["--model", spec.model]
+        if spec.resume_session_id:
+            argv += ["--resume", spec.resume_session_id]
+        if spec.mcp_url:
+            server = {"type": "http", "url": spec.mcp_url, "headers": spec.mcp_headers}
+            argv += ["--mcp-config", json.dumps({"mcpServers": {"podium": server}})]
+        if spec.hook_command:
+            hook = {"type": "command", "command": spec.hook_command}
+            settings = {"hooks": {"PreToolUse": [{"matcher": LOCKED_TOOLS, "hooks": [hook]}]}}
+            argv += ["--settings", json.dumps(settings)]
+        return argv
+
+    def parse_line(self, line: dict[str, Any]) -> ParsedLine:
+        kind = line.get("type")
+        if kind == "system":
+            return self._system(line)
+        if kind == "assistant":
+            return self._assistant(line)
+        if kind == "user":
+            return self._user(line)
+        if kind == "result":
+            return self._result(line)
+        return ParsedLine(events=[AgentEvent("raw", "", {"line": line})])
+
+    def price(self, model: str | None, usage: Usage) -> float | None:
+        return price_usage(model, usage, provider_id="anthropic", input_includes_cache=False)
+
+    def _system(self, line: dict[str, Any]) -> ParsedLine:
+        subtype = str(line.get("subtype") or "")
+        if subtype == "init":
+            data = {
+                "sessionId": line.get("session_id"),
+                "model": line.get("model"),
+                "cwd": line.get("cwd"),
+                "tools": line.get("tools", []),
+                "mcpServers": line.get("mcp_servers", []),
+            }
+            return ParsedLine(
+                events=[AgentEvent("init", "", data)],
+                session_id=line.get("session_id"),
+                model=line.get("model"),
+            )
+        return ParsedLine(events=[AgentEvent("system", "", {"subtype": subtype, "line": line})])
+
+    def _assistant(self, line: dict[str, Any]) -> ParsedLine:
+        message = line.get("message") or {}
+        parsed = ParsedLine(
+            session_id=line.get("session_id"),
+            model=message.get("model"),
+            usage=_usage(message.get("usage")),
+            usage_key=message.get("id"),
+        )
+        for block in message.get("content") or []:
+            block_type = block.get("type")
+            if block_type == "text":
+                text = str(block.get("text", ""))
+                parsed.events.append(AgentEvent("text", text, {"text": text}))
+            elif block_type == "thinking":
+                text = str(block.get("thinking", ""))
+                parsed.events.append(AgentEvent("thinking", text, {"text": text}))
+            elif block_type == "tool_use":
+                tool_input = block.get("input") or {}
+                name = str(block.get("name", ""))
+                data = {"id": block.get("id"), "name": name, "input": tool_input}
+                summary = f"{name} {json.dumps(tool_input, ensure_ascii=False)[:2000]}"
+                parsed.events.append(AgentEvent("tool_use", summary, data))
+        parsed.turn_completed = parsed.usage_key is not None
+        return parsed
+
+    def _user(self, line: dict[str, Any]) -> ParsedLine:
+        message = line.get("message") or {}
+        parsed = ParsedLine(session_id=line.get("session_id"))
+        content = message.get("content")
+        if isinstance(content, str):
+            parsed.events.append(AgentEvent("text", content, {"text": content, "role": "user"}))
+            return parsed
+        for block in content or []:
+            if block.get("type") != "tool_result":
+                continue
+            text = _result_text(block.get("content"))[:_TOOL_RESULT_LIMIT]
+            data = {
+                "toolUseId": block.get("tool_use_id"),
+                "content": text,
+                "isError": bool(block.get("is_error")),
+            }
+            parsed.events.append(AgentEvent("tool_result", text, data))
+        return parsed
+
+    def _result(self, line: dict[str, Any]) -> ParsedLine:
+        text = line.get("result")
+        subtype = str(line.get("subtype") or "")
+        is_error = bool(line.get("is_error")) or subtype.startswith("error")
+        cost = line.get("total_cost_usd")
+        turns = line.get("num_turns")
+        result = RunResult(
+            text=str(text) if text is not None else None,
+            is_error=is_error,
+            subtype=subtype,
+            cost_usd=float(cost) if cost is not None else None,
+            num_turns=int(turns) if turns is not None else None,
+            usage=_usage(line.get("usage")),
+        )
+        data = {
+            "subtype": subtype,
+            "isError": is_error,
+            "result": text,
+            "costUsd": result.cost_usd,
+            "numTurns": result.num_turns,
+            "durationMs": line.get("duration_ms"),
+        }
+        return ParsedLine(
+            events=[AgentEvent("result", str(text or ""), data)],
+            session_id=line.get("session_id"),
+            result=result,
+        )

@@ -1,0 +1,430 @@
+"""Starts agent processes, follows them, stops them, and picks them up again after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from podium.agents import gitdiff, repository
+from podium.agents.logwatch import LogWatcher
+from podium.agents.process import (
+    AgentFiles,
+    ExitWatch,
+    is_same_process,
+    process_start_time,
+    signal_group,
+    spawn,
+)
+from podium.agents.providers.base import LaunchSpec, Provider, RunResult, Usage
+from podium.agents.registry import ProviderRegistry
+from podium.agents.stream import AgentStream, StreamState
+from podium.config import Settings
+from podium.db.engine import Database
+from podium.events import EventBus
+from podium.ids import new_id, now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentOutcome:
+    """How one agent run ended, handed to the job lifecycle to decide the job's status."""
+
+    agent_id: str
+    job_id: str
+    exit_code: int | None
+    stop_reason: str | None
+    stop_detail: str | None
+    result: RunResult | None
+    cost_usd: float
+    stderr_tail: str
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchRequest:
+    job_id: str
+    model: str | None
+    work_dir: Path
+    prompt: str
+    system_prompt: str
+    max_turns: int | None
+    budget_usd: float | None = None
+    time_limit_sec: float | None = None
+    resume_session_id: str | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    mcp_url: str | None = None
+    mcp_headers: Mapping[str, str] = field(default_factory=dict)
+    hook_command: str | None = None
+
+
+class LaunchFailed(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Live:
+    agent_id: str
+    job_id: str
+    pid: int
+    files: AgentFiles
+    stream: AgentStream
+    watch: ExitWatch | None = None
+    budget_usd: float | None = None
+    timers: list[asyncio.TimerHandle] = field(default_factory=list)
+    stop_reason: str | None = None
+    stop_detail: str | None = None
+
+
+class AgentRunner:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        bus: EventBus,
+        providers: ProviderRegistry,
+        on_finished: Callable[[AgentOutcome], None],
+    ) -> None:
+        self._settings = settings
+        self._db = db
+        self._bus = bus
+        self._providers = providers
+        self._on_finished = on_finished
+        self._live: dict[str, _Live] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._watcher: LogWatcher | None = None
+        self._logs_dir = settings.agent_logs_dir.resolve()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._watcher = LogWatcher(self._loop, self._logs_dir)
+        self._reattach_all()
+
+    async def close(self) -> None:
+        """Stop following agents without stopping them: they keep running across a restart."""
+        for live in list(self._live.values()):
+            self._detach(live)
+        self._live.clear()
+        if self._watcher is not None:
+            self._watcher.close()
+
+    @property
+    def live_count(self) -> int:
+        return len(self._live)
+
+    def is_live(self, agent_id: str) -> bool:
+        return agent_id in self._live
+
+    def live_agent_for_job(self, job_id: str) -> str | None:
+        for live in self._live.values():
+            if live.job_id == job_id:
+                return live.agent_id
+        return None
+
+    # -- launch -----------------------------------------------------------------------------
+    def launch(self, request: LaunchRequest) -> str:
+        """Spawn an agent for a job; returns the agent id. Raises LaunchFailed with a reason."""
+        assert self._loop is not None and self._watcher is not None, "runner not started"
+        provider = self._providers.for_model(request.model)
+        agent_id = new_id("ag")
+        files = AgentFiles.for_agent(self._logs_dir, agent_id)
+        files.prompt.write_text(request.prompt, encoding="utf-8")
+        binary = self._binary_for(provider)
+        spec = LaunchSpec(
+            agent_id=agent_id,
+            job_id=request.job_id,
+            binary=binary,
+            work_dir=request.work_dir,
+            model=request.model,
+            system_prompt=request.system_prompt,
+            max_turns=request.max_turns,
+            resume_session_id=request.resume_session_id,
+            mcp_url=request.mcp_url,
+            mcp_headers=dict(request.mcp_headers),
+            hook_command=request.hook_command,
+            openai_base_url=self._settings.openai_base_url,
+        )
+        argv = provider.command(spec)
+        created = now()
+        with self._db.write() as conn:
+            repository.insert(
+                conn,
+                {
+                    "id": agent_id,
+                    "job_id": request.job_id,
+                    "provider": provider.name,
+                    "model": request.model,
+                    "status": "starting",
+                    "log_path": str(files.log),
+                    "work_dir": str(request.work_dir),
+                    "session_id": request.resume_session_id,
+                    "budget_usd": request.budget_usd,
+                    "deadline_at": (
+                        created + request.time_limit_sec if request.time_limit_sec else None
+                    ),
+                    "created_at": created,
+                },
+            )
+        try:
+            child = spawn(argv, cwd=request.work_dir, env=self._env(agent_id, request), files=files)
+        except OSError as exc:
+            reason = f"could not start {provider.name} ({binary}): {exc.strerror or exc}"
+            with self._db.write() as conn:
+                repository.update_fields(
+                    conn, agent_id, status="exited", stop_reason=reason, finished_at=now()
+                )
+            raise LaunchFailed(reason) from exc
+        start_time = process_start_time(child.pid)
+        with self._db.write() as conn:
+            repository.update_fields(
+                conn,
+                agent_id,
+                status="running",
+                pid=child.pid,
+                process_start_time=start_time,
+                started_at=now(),
+            )
+        state = StreamState(session_id=request.resume_session_id, model=request.model)
+        live = self._follow(agent_id, request.job_id, child.pid, files, provider, state)
+        live.budget_usd = request.budget_usd
+        live.watch = ExitWatch(self._loop, child.pid, lambda s: self._exited(agent_id, s), child)
+        if request.time_limit_sec is not None:
+            self._arm_time_limit(live, request.time_limit_sec)
+        self._loop.create_task(self._record_base_tree(agent_id, request.work_dir))
+        self._bus.publish(
+            "agent.updated",
+            {"id": agent_id, "jobId": request.job_id, "status": "running", "pid": child.pid},
+        )
+        return agent_id
+
+    def _binary_for(self, provider: Provider) -> str:
+        return self._settings.codex_bin if provider.name == "codex" else self._settings.claude_bin
+
+    def _env(self, agent_id: str, request: LaunchRequest) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "ORCHESTRATOR_AGENT_ID": agent_id,
+                "ORCHESTRATOR_API_URL": self._settings.base_url,
+                "PODIUM_AGENT_ID": agent_id,
+                "PODIUM_JOB_ID": request.job_id,
+            }
+        )
+        # Claude Code refuses to skip permissions as root unless told it runs in a sandbox.
+        if os.geteuid() == 0:
+            env.setdefault("IS_SANDBOX", "1")
+        env.update(request.extra_env)
+        return env
+
+    async def _record_base_tree(self, agent_id: str, work_dir: Path) -> None:
+        tree = await asyncio.to_thread(gitdiff.snapshot_tree, work_dir)
+        if tree is not None:
+            with self._db.write() as conn:
+                repository.update_fields(conn, agent_id, base_tree=tree)
+
+    def _follow(
+        self,
+        agent_id: str,
+        job_id: str,
+        pid: int,
+        files: AgentFiles,
+        provider: Provider,
+        state: StreamState,
+    ) -> _Live:
+        assert self._watcher is not None
+        stream = AgentStream(
+            agent_id=agent_id,
+            job_id=job_id,
+            log_path=files.log,
+            provider=provider,
+            db=self._db,
+            bus=self._bus,
+            state=state,
+            on_cost=lambda cost: self._check_budget(agent_id, cost),
+        )
+        live = _Live(agent_id=agent_id, job_id=job_id, pid=pid, files=files, stream=stream)
+        self._live[agent_id] = live
+        self._watcher.follow(files.log.name, stream.drain)
+        return live
+
+    # -- stopping ---------------------------------------------------------------------------
+    def stop(self, agent_id: str, reason: str, detail: str | None = None) -> bool:
+        """Terminate the agent's process group; SIGKILL follows if it lingers. False if not live."""
+        live = self._live.get(agent_id)
+        if live is None:
+            return False
+        if live.stop_reason is None:
+            live.stop_reason, live.stop_detail = reason, detail
+        signal_group(live.pid, signal.SIGTERM)
+        assert self._loop is not None
+        live.timers.append(
+            self._loop.call_later(
+                self._settings.kill_grace_sec, signal_group, live.pid, signal.SIGKILL
+            )
+        )
+        return True
+
+    def _check_budget(self, agent_id: str, cost: float) -> None:
+        live = self._live.get(agent_id)
+        if live is None or live.budget_usd is None or live.stop_reason is not None:
+            return
+        if cost >= live.budget_usd:
+            detail = f"budget of ${live.budget_usd:.2f} reached (spent ${cost:.4f})"
+            self.stop(agent_id, "budget", detail)
+
+    def _arm_time_limit(self, live: _Live, remaining_sec: float) -> None:
+        assert self._loop is not None
+        minutes = remaining_sec / 60
+        detail = f"time limit reached ({minutes:g} min)"
+        live.timers.append(
+            self._loop.call_later(max(0.0, remaining_sec), self.stop, live.agent_id, "time", detail)
+        )
+
+    # -- exit -------------------------------------------------------------------------------
+    def _exited(self, agent_id: str, wait_status: int | None) -> None:
+        live = self._live.pop(agent_id, None)
+        if live is None:
+            return
+        self._detach(live)
+        # Sweep up anything the CLI left behind in its group (background shells, servers).
+        signal_group(live.pid, signal.SIGKILL)
+        live.stream.drain(final=True)
+        exit_code = live.files.read_exit_code()
+        if exit_code is None and wait_status is not None:
+            exit_code = wait_status
+        self._finalise(
+            live.agent_id,
+            live.job_id,
+            live.files,
+            live.stream,
+            exit_code,
+            live.stop_reason,
+            live.stop_detail,
+        )
+
+    def _detach(self, live: _Live) -> None:
+        if live.watch is not None:
+            live.watch.close()
+        for timer in live.timers:
+            timer.cancel()
+        if self._watcher is not None:
+            self._watcher.unfollow(live.files.log.name)
+
+    def _finalise(
+        self,
+        agent_id: str,
+        job_id: str,
+        files: AgentFiles,
+        stream: AgentStream,
+        exit_code: int | None,
+        stop_reason: str | None,
+        stop_detail: str | None,
+    ) -> None:
+        with self._db.write() as conn:
+            repository.update_fields(
+                conn,
+                agent_id,
+                status="exited",
+                exit_code=exit_code,
+                stop_reason=stop_detail or stop_reason,
+                finished_at=now(),
+            )
+        stats = stream.stats() | {"status": "exited", "exitCode": exit_code}
+        self._bus.publish("agent.updated", stats)
+        outcome = AgentOutcome(
+            agent_id=agent_id,
+            job_id=job_id,
+            exit_code=exit_code,
+            stop_reason=stop_reason,
+            stop_detail=stop_detail,
+            result=stream.state.result,
+            cost_usd=stream.state.cost_usd,
+            stderr_tail=files.stderr_tail(),
+        )
+        self._on_finished(outcome)
+
+    # -- restart ----------------------------------------------------------------------------
+    def _reattach_all(self) -> None:
+        """Pick up agents the database says are live: follow the ones still running (same pid
+        and start time), finalise the ones that ended while the server was down."""
+        with self._db.read() as conn:
+            rows = repository.live(conn)
+        for row in rows:
+            try:
+                self._reattach(row)
+            except Exception:
+                log.exception("could not re-attach agent %s", row["id"])
+
+    def _reattach(self, row: RowMapping) -> None:
+        assert self._loop is not None
+        provider = self._providers.by_name(row["provider"])
+        files = AgentFiles.for_agent(self._logs_dir, row["id"])
+        state = StreamState(
+            offset=row["log_offset"],
+            next_seq=row["next_seq"],
+            session_id=row["session_id"],
+            model=row["model"],
+            usage=Usage(
+                row["input_tokens"],
+                row["output_tokens"],
+                row["cache_read_tokens"],
+                row["cache_write_tokens"],
+            ),
+            num_turns=row["num_turns"],
+            cost_usd=row["cost_usd"],
+        )
+        pid, start_time = row["pid"], row["process_start_time"]
+        alive = is_same_process(pid, start_time)
+        watch: ExitWatch | None = None
+        if alive:
+            try:
+                watch = ExitWatch(self._loop, pid, lambda s: self._exited(row["id"], s))
+            except ProcessLookupError:
+                watch = None
+            # The pid could have been reused between the check and the pidfd: check again.
+            if watch is not None and not is_same_process(pid, start_time):
+                watch.close()
+                watch = None
+        if watch is None:
+            stream = AgentStream(
+                agent_id=row["id"],
+                job_id=row["job_id"],
+                log_path=files.log,
+                provider=provider,
+                db=self._db,
+                bus=self._bus,
+                state=state,
+            )
+            stream.drain(final=True)
+            self._finalise(
+                row["id"],
+                row["job_id"],
+                files,
+                stream,
+                files.read_exit_code(),
+                row["stop_reason"],
+                None,
+            )
+            return
+        live = self._follow(row["id"], row["job_id"], pid, files, provider, state)
+        live.watch = watch
+        self._restore_limits(live, row)
+        live.stream.drain()
+        log.info("re-attached to agent %s (pid %s)", row["id"], pid)
+
+    def _restore_limits(self, live: _Live, row: RowMapping) -> None:
+        live.budget_usd = row["budget_usd"]
+        if row["deadline_at"] is not None:
+            self._arm_time_limit(live, row["deadline_at"] - now())
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"live": len(self._live)}

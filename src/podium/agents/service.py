@@ -1,0 +1,120 @@
+"""Agent runs as the API shows them: rows, output pages, and the diff of their work dir."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from podium.agents import gitdiff, repository
+from podium.db.engine import Database
+from podium.errors import NotFound
+from podium.ids import to_datetime
+from podium.schemas import ApiModel
+
+
+class Agent(ApiModel):
+    id: str
+    job_id: str
+    provider: str
+    model: str | None
+    status: str
+    pid: int | None
+    session_id: str | None
+    exit_code: int | None
+    stop_reason: str | None
+    num_turns: int
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    cost_usd: float
+    work_dir: str
+    interactive: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class OutputEvent(ApiModel):
+    seq: int
+    kind: str
+    ts: float
+    text: str
+    data: dict[str, Any]
+
+
+class OutputPage(ApiModel):
+    agent_id: str
+    events: list[OutputEvent]
+    next_after: int
+    live: bool
+
+
+class AgentService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def list(self, job_id: str | None, limit: int = 200, offset: int = 0) -> list[Agent]:
+        with self._db.read() as conn:
+            if job_id is not None:
+                rows = repository.for_job(conn, job_id)
+            else:
+                rows = repository.list_all(conn, limit, offset)
+        return [to_schema(row) for row in rows]
+
+    def get(self, agent_id: str) -> Agent:
+        return to_schema(self._require(agent_id))
+
+    def output(self, agent_id: str, after: int, limit: int) -> OutputPage:
+        row = self._require(agent_id)
+        with self._db.read() as conn:
+            events = repository.events_after(conn, agent_id, after, limit)
+        items = [
+            OutputEvent(seq=e["seq"], kind=e["kind"], ts=e["ts"], text=e["text"], data=e["data"])
+            for e in events
+        ]
+        return OutputPage(
+            agent_id=agent_id,
+            events=items,
+            next_after=items[-1].seq if items else after,
+            live=row["status"] in repository.LIVE_STATUSES,
+        )
+
+    def diff(self, agent_id: str) -> str:
+        row = self._require(agent_id)
+        return gitdiff.diff_since(Path(row["work_dir"]), row["base_tree"])
+
+    def _require(self, agent_id: str) -> RowMapping:
+        with self._db.read() as conn:
+            row = repository.get(conn, agent_id)
+        if row is None:
+            raise NotFound(f"agent {agent_id} not found")
+        return row
+
+
+def to_schema(row: RowMapping) -> Agent:
+    return Agent(
+        id=row["id"],
+        job_id=row["job_id"],
+        provider=row["provider"],
+        model=row["model"],
+        status=row["status"],
+        pid=row["pid"],
+        session_id=row["session_id"],
+        exit_code=row["exit_code"],
+        stop_reason=row["stop_reason"],
+        num_turns=row["num_turns"],
+        input_tokens=row["input_tokens"],
+        output_tokens=row["output_tokens"],
+        cache_read_tokens=row["cache_read_tokens"],
+        cache_write_tokens=row["cache_write_tokens"],
+        cost_usd=row["cost_usd"],
+        work_dir=row["work_dir"],
+        interactive=bool(row["interactive"]),
+        created_at=to_datetime(row["created_at"]),
+        started_at=to_datetime(row["started_at"]),
+        finished_at=to_datetime(row["finished_at"]),
+    )

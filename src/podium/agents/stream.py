@@ -1,0 +1,190 @@
+"""Turns the bytes an agent appends to its log into stored, searchable, published events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from podium.agents import repository
+from podium.agents.providers.base import AgentEvent, Provider, RunResult, Usage
+from podium.db.engine import Database
+from podium.events import EventBus
+from podium.ids import now
+
+log = logging.getLogger(__name__)
+
+READ_CHUNK = 4 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class StreamState:
+    """What the log has told us so far; mirrored in the agents row so a restart resumes it."""
+
+    offset: int = 0
+    next_seq: int = 1
+    session_id: str | None = None
+    model: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    num_turns: int = 0
+    cost_usd: float = 0.0
+    result: RunResult | None = None
+    seen_usage_keys: set[str] = field(default_factory=set)
+
+
+class AgentStream:
+    """One agent's log follower. `drain()` reads whatever is new; call it on every file change
+    and once more after the process ends (`final=True` also takes an unterminated last line)."""
+
+    def __init__(
+        self,
+        *,
+        agent_id: str,
+        job_id: str,
+        log_path: Path,
+        provider: Provider,
+        db: Database,
+        bus: EventBus,
+        state: StreamState,
+        on_cost: Callable[[float], None] | None = None,
+    ) -> None:
+        self.agent_id = agent_id
+        self.job_id = job_id
+        self.log_path = log_path
+        self.provider = provider
+        self.state = state
+        self._db = db
+        self._bus = bus
+        self._on_cost = on_cost
+
+    def drain(self, *, final: bool = False) -> None:
+        try:
+            handle = self.log_path.open("rb")
+        except FileNotFoundError:
+            return
+        with handle:
+            handle.seek(self.state.offset)
+            while True:
+                chunk = handle.read(READ_CHUNK)
+                if not chunk:
+                    break
+                end = chunk.rfind(b"\n")
+                if final and len(chunk) < READ_CHUNK:
+                    take = len(chunk)  # the process is gone: an unterminated line is complete
+                elif end >= 0:
+                    take = end + 1
+                elif len(chunk) == READ_CHUNK:
+                    take = len(chunk)  # one over-long line: cut it rather than stall
+                else:
+                    break  # a partial line: wait for the rest
+                complete = chunk[:take]
+                handle.seek(self.state.offset + len(complete))
+                self._ingest(complete.splitlines(), self.state.offset + len(complete))
+
+    def _ingest(self, lines: list[bytes], new_offset: int) -> None:
+        state = self.state
+        ts = now()
+        rows: list[dict[str, Any]] = []
+        published: list[dict[str, Any]] = []
+        stats_changed = False
+        for raw in lines:
+            if not raw.strip():
+                continue
+            for event in self._parse(raw):
+                if event is None:
+                    stats_changed = True
+                    continue
+                row = {
+                    "agent_id": self.agent_id,
+                    "seq": state.next_seq,
+                    "kind": event.kind,
+                    "ts": ts,
+                    "text": event.text,
+                    "data": event.data,
+                }
+                state.next_seq += 1
+                rows.append(row)
+                published.append(
+                    {"seq": row["seq"], "kind": event.kind, "ts": ts, "data": event.data}
+                )
+        state.offset = new_offset
+        with self._db.write() as conn:
+            repository.insert_events(conn, rows)
+            repository.update_fields(
+                conn,
+                self.agent_id,
+                log_offset=state.offset,
+                next_seq=state.next_seq,
+                session_id=state.session_id,
+                model=state.model,
+                num_turns=state.num_turns,
+                input_tokens=state.usage.input_tokens,
+                output_tokens=state.usage.output_tokens,
+                cache_read_tokens=state.usage.cache_read_tokens,
+                cache_write_tokens=state.usage.cache_write_tokens,
+                cost_usd=state.cost_usd,
+            )
+        if published:
+            self._bus.publish(
+                "agent.output",
+                {"agentId": self.agent_id, "jobId": self.job_id, "events": published},
+            )
+        if stats_changed:
+            self._bus.publish("agent.updated", self.stats())
+            if self._on_cost is not None:
+                self._on_cost(state.cost_usd)
+
+    def _parse(self, raw: bytes) -> list[AgentEvent | None]:
+        """Events to store; a None entry means the agent's stats changed."""
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            text = raw.decode("utf-8", "replace").strip()
+            return [AgentEvent("raw", text, {"text": text})]
+        if not isinstance(line, dict):
+            return [AgentEvent("raw", "", {"line": line})]
+        parsed = self.provider.parse_line(line)
+        state = self.state
+        out: list[AgentEvent | None] = list(parsed.events)
+        if parsed.session_id and parsed.session_id != state.session_id:
+            state.session_id = parsed.session_id
+        if parsed.model and state.model is None:
+            state.model = parsed.model
+        if parsed.usage is not None and parsed.usage_key not in state.seen_usage_keys:
+            if parsed.usage_key is not None:
+                state.seen_usage_keys.add(parsed.usage_key)
+            state.usage.add(parsed.usage)
+            if parsed.turn_completed:
+                state.num_turns += 1
+            priced = self.provider.price(parsed.model or state.model, parsed.usage)
+            if priced is not None:
+                state.cost_usd += priced
+            out.append(None)
+        if parsed.result is not None:
+            result = parsed.result
+            state.result = result
+            if result.cost_usd is not None:
+                state.cost_usd = result.cost_usd
+            if result.num_turns is not None:
+                state.num_turns = result.num_turns
+            if result.usage is not None:
+                state.usage = result.usage
+            out.append(None)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        state = self.state
+        return {
+            "id": self.agent_id,
+            "jobId": self.job_id,
+            "sessionId": state.session_id,
+            "numTurns": state.num_turns,
+            "inputTokens": state.usage.input_tokens,
+            "outputTokens": state.usage.output_tokens,
+            "cacheReadTokens": state.usage.cache_read_tokens,
+            "cacheWriteTokens": state.usage.cache_write_tokens,
+            "costUsd": state.cost_usd,
+        }

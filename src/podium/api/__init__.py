@@ -1,0 +1,1 @@
+"""REST, WebSocket and the built dashboard."""

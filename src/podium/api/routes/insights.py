@@ -1,0 +1,41 @@
+"""/api/usage, /api/search, /api/models, /api/health."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from podium.agents.models import KNOWN_MODELS, ModelInfo
+from podium.api.deps import ServicesDep
+from podium.insights.search import SearchHit, search_output
+from podium.insights.usage import UsageReport, usage_report
+
+router = APIRouter(tags=["insights"])
+
+
+@router.get("/api/health")
+async def health(services: ServicesDep) -> dict[str, object]:
+    return {"status": "ok", "liveAgents": services.runner.live_count}
+
+
+@router.get("/api/usage")
+async def usage(
+    services: ServicesDep, days: Annotated[int, Query(ge=1, le=3650)] = 30
+) -> UsageReport:
+    return await asyncio.to_thread(usage_report, services.db, services.providers, days)
+
+
+@router.get("/api/search")
+async def search(
+    services: ServicesDep,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[SearchHit]:
+    return await asyncio.to_thread(search_output, services.db, q, limit)
+
+
+@router.get("/api/models")
+async def models() -> list[ModelInfo]:
+    return list(KNOWN_MODELS)

@@ -1,0 +1,1 @@
+"""Live, user-changeable settings (the Settings modal), stored in the settings table."""

@@ -1,0 +1,61 @@
+"""Settings a user changes while the server runs. Defaults come from the start-up Settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert
+
+from podium.db.engine import Database
+from podium.db.tables import settings as settings_table
+from podium.events import EventBus
+from podium.schemas import ApiModel
+
+
+class AppSettings(ApiModel):
+    max_concurrent_agents: int = Field(20, ge=1, le=1000)
+
+
+class AppSettingsPatch(ApiModel):
+    max_concurrent_agents: int | None = Field(None, ge=1, le=1000)
+
+
+class AppSettingsService:
+    def __init__(self, db: Database, bus: EventBus, defaults: AppSettings) -> None:
+        self._db = db
+        self._bus = bus
+        self._current = defaults
+        self._listeners: list[Callable[[AppSettings], None]] = []
+
+    def load(self) -> None:
+        with self._db.read() as conn:
+            stored = {row.key: row.value for row in conn.execute(select(settings_table))}
+        values = self._current.model_dump() | {
+            key: value for key, value in stored.items() if key in AppSettings.model_fields
+        }
+        self._current = AppSettings.model_validate(values)
+
+    @property
+    def current(self) -> AppSettings:
+        return self._current
+
+    def on_change(self, listener: Callable[[AppSettings], None]) -> None:
+        self._listeners.append(listener)
+
+    def update(self, patch: AppSettingsPatch) -> AppSettings:
+        changes = patch.model_dump(exclude_none=True)
+        if not changes:
+            return self._current
+        with self._db.write() as conn:
+            for key, value in changes.items():
+                statement = insert(settings_table).values(key=key, value=value)
+                conn.execute(
+                    statement.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+                )
+        self._current = self._current.model_copy(update=changes)
+        self._bus.publish("settings.updated", self._current.model_dump(by_alias=True))
+        for listener in self._listeners:
+            listener(self._current)
+        return self._current

@@ -1,0 +1,67 @@
+"""The `podium` command: `podium serve` starts the server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from podium.config import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Podium: many agents, one repo.")
+
+
+@app.callback()
+def _root() -> None:
+    """Podium: run many coding agents in parallel and make them work together."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value ends the process with one clear line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        typer.echo(f"podium: invalid settings: {problems}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT or 3456)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Bind address (default: HOST or 127.0.0.1)")
+    ] = None,
+) -> None:
+    """Start the API, the dashboard, the MCP server and the dispatcher."""
+    settings = load_settings()
+    if port is not None:
+        settings.port = port
+    if host is not None:
+        settings.host = host
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from podium.server import run_server
+
+    try:
+        asyncio.run(run_server(settings))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        typer.echo(f"podium: cannot start: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app(prog_name="podium")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

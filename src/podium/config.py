@@ -1,0 +1,71 @@
+"""The one Settings object: every environment variable Podium reads is declared here."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_bin(name: str) -> str:
+    """Prefer the CLI pinned in the project's node_modules, then PATH, then the bare name."""
+    pinned = PROJECT_ROOT / "node_modules" / ".bin" / name
+    if pinned.exists():
+        return str(pinned)
+    return shutil.which(name) or name
+
+
+class Settings(BaseSettings):
+    """Names and defaults follow the spec so its examples work unchanged."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    host: str = Field("127.0.0.1", alias="HOST")
+    port: int = Field(3456, alias="PORT", ge=0, le=65535)
+    mcp_port: int = Field(3947, alias="MCP_PORT", ge=0, le=65535)
+    data_dir: Path = Field(Path("data"), alias="PODIUM_DATA_DIR")
+    db_path: Path | None = Field(None, alias="DB_PATH")
+    claude_bin: str = Field(default_factory=lambda: _default_bin("claude"), alias="CLAUDE_BIN")
+    codex_bin: str = Field(default_factory=lambda: _default_bin("codex"), alias="CODEX_BIN")
+    anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    sentry_dsn: str | None = Field(None, alias="SENTRY_DSN")
+    auth_token: str | None = Field(None, alias="AUTH_TOKEN")
+    api_url: str | None = Field(None, alias="ORCHESTRATOR_API_URL")
+    max_concurrent_agents: int = Field(20, alias="MAX_CONCURRENT_AGENTS", ge=1, le=1000)
+    lock_ttl_sec: int = Field(600, alias="LOCK_TTL_SEC", ge=1)
+    kill_grace_sec: float = Field(5.0, alias="KILL_GRACE_SEC", gt=0)
+
+    @field_validator("db_path", "data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @property
+    def database_path(self) -> Path:
+        return self.db_path if self.db_path is not None else self.data_dir / "orchestrator.db"
+
+    @property
+    def agent_logs_dir(self) -> Path:
+        return self.data_dir / "agent-logs"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database_path.resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """The URL agents and the lock hook use to reach the REST API."""
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def mcp_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.mcp_port}/mcp"

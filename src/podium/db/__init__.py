@@ -1,0 +1,1 @@
+"""Storage: the engine, the table definitions and the Alembic migrations."""

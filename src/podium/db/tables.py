@@ -1,0 +1,135 @@
+"""Table definitions (SQLAlchemy Core). The schema itself is created only by Alembic migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("content", Text, nullable=False),
+    Column("model", Text),
+    Column("work_dir", Text),
+    Column("created_at", Float, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("status_reason", Text),
+    Column("status_message", Text),
+    Column("priority", Integer, nullable=False, default=0),
+    Column("model", Text),
+    Column("work_dir", Text, nullable=False),
+    Column("max_turns", Integer),
+    Column("stop_mode", Text),
+    Column("stop_value", Float),
+    Column("depends_on", JSON, nullable=False, default=list),
+    Column("use_worktree", Boolean, nullable=False, default=False),
+    Column("interactive", Boolean, nullable=False, default=False),
+    Column("context", JSON, nullable=False, default=dict),
+    Column("template_id", Text, ForeignKey("templates.id", ondelete="SET NULL")),
+    Column("repeat_interval_sec", Integer),
+    Column("scheduled_at", Float),
+    Column("retry_policy", Text, nullable=False, default="none"),
+    Column("completion_checks", JSON, nullable=False, default=list),
+    Column("project_id", Text, ForeignKey("projects.id", ondelete="SET NULL")),
+    Column("parent_job_id", Text, ForeignKey("jobs.id", ondelete="SET NULL")),
+    Column("result", Text),
+    Column("current_agent_id", Text),
+    Column("continue_prompt", Text),
+    Column("attempt", Integer, nullable=False, default=1),
+    Column("cost_usd", Float, nullable=False, default=0.0),
+    Column("pr_url", Text),
+    Column("flagged", Boolean, nullable=False, default=False),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Index("ix_jobs_status_priority", "status", "priority", "created_at"),
+    Index("ix_jobs_project", "project_id"),
+    Index("ix_jobs_parent", "parent_job_id"),
+    Index("ix_jobs_created", "created_at"),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("job_id", Text, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("provider", Text, nullable=False),
+    Column("model", Text),
+    Column("status", Text, nullable=False),
+    Column("pid", Integer),
+    Column("process_start_time", Float),
+    Column("session_id", Text),
+    Column("log_path", Text, nullable=False),
+    Column("log_offset", Integer, nullable=False, default=0),
+    Column("next_seq", Integer, nullable=False, default=1),
+    Column("exit_code", Integer),
+    Column("stop_reason", Text),
+    Column("num_turns", Integer, nullable=False, default=0),
+    Column("input_tokens", Integer, nullable=False, default=0),
+    Column("output_tokens", Integer, nullable=False, default=0),
+    Column("cache_read_tokens", Integer, nullable=False, default=0),
+    Column("cache_write_tokens", Integer, nullable=False, default=0),
+    Column("cost_usd", Float, nullable=False, default=0.0),
+    Column("work_dir", Text, nullable=False),
+    Column("base_tree", Text),
+    Column("budget_usd", Float),
+    Column("deadline_at", Float),
+    Column("interactive", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Index("ix_agents_job", "job_id"),
+    Index("ix_agents_status", "status"),
+)
+
+agent_events = Table(
+    "agent_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agent_id", Text, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("agent_id", "seq", name="uq_agent_events_agent_seq"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", JSON, nullable=False),
+)

@@ -1,0 +1,126 @@
+"""The dispatcher: starts queued jobs when something changes, never on a polling interval.
+
+It wakes when a job is created, finishes, is cancelled or reprioritised, when the concurrency cap
+changes, and at the next `scheduledAt` (one timer for the earliest)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import RowMapping
+
+from podium.db.engine import Database
+from podium.events import EventBus
+from podium.ids import now
+from podium.jobs import repository
+from podium.jobs.states import JobStatus
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bus: EventBus,
+        capacity: Callable[[], int],
+        running: Callable[[], int],
+        launch: Callable[[RowMapping], None],
+        publish_job: Callable[[str], None],
+    ) -> None:
+        self._db = db
+        self._bus = bus
+        self._capacity = capacity
+        self._running = running
+        self._launch = launch
+        self._publish_job = publish_job
+        self._wakeup = asyncio.Event()
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="dispatcher")
+        self.wake()
+
+    async def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            try:
+                self.dispatch_once()
+            except Exception:
+                log.exception("dispatch failed")
+
+    def dispatch_once(self) -> None:
+        changed = self._promote_scheduled() + self._resolve_waiting()
+        for job_id in changed:
+            self._publish_job(job_id)
+        free = self._capacity() - self._running()
+        if free > 0:
+            with self._db.read() as conn:
+                ready = repository.next_queued(conn, free)
+            for job in ready:
+                self._launch(job)
+        self._arm_timer()
+
+    def _promote_scheduled(self) -> list[str]:
+        with self._db.write() as conn:
+            due = repository.due_scheduled(conn, now())
+            for job in due:
+                target = JobStatus.WAITING if job["depends_on"] else JobStatus.QUEUED
+                repository.update_fields(conn, job["id"], status=target)
+        return [job["id"] for job in due]
+
+    def _resolve_waiting(self) -> list[str]:
+        changed: list[str] = []
+        with self._db.write() as conn:
+            for job in repository.by_status(conn, JobStatus.WAITING):
+                deps = list(job["depends_on"] or [])
+                statuses = repository.statuses(conn, deps)
+                missing = [dep for dep in deps if dep not in statuses]
+                broken = [
+                    dep
+                    for dep, status in statuses.items()
+                    if status in (JobStatus.FAILED, JobStatus.CANCELLED)
+                ]
+                if missing or broken:
+                    dep = (missing or broken)[0]
+                    what = "was deleted" if missing else f"is {statuses[dep]}"
+                    repository.update_fields(
+                        conn,
+                        job["id"],
+                        status=JobStatus.FAILED,
+                        status_reason=f"dependency {dep} {what}",
+                        finished_at=now(),
+                    )
+                    changed.append(job["id"])
+                elif all(status is JobStatus.DONE for status in statuses.values()):
+                    repository.update_fields(conn, job["id"], status=JobStatus.QUEUED)
+                    changed.append(job["id"])
+        return changed
+
+    def _arm_timer(self) -> None:
+        with self._db.read() as conn:
+            next_at = repository.next_scheduled_time(conn)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if next_at is not None:
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, next_at - now())
+            self._timer = loop.call_later(delay, self.wake)

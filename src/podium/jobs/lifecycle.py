@@ -1,0 +1,211 @@
+"""Starting a queued job's agent, and deciding what a finished agent means for its job."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import RowMapping, func, select
+
+from podium.agents import repository as agents_repository
+from podium.agents.runner import AgentOutcome, AgentRunner, LaunchFailed, LaunchRequest
+from podium.db.engine import Database
+from podium.db.tables import agents, templates
+from podium.ids import now
+from podium.jobs import repository
+from podium.jobs.checks import run_checks
+from podium.jobs.prompt import system_prompt, user_prompt
+from podium.jobs.service import JobService
+from podium.jobs.states import ACTIVE, JobStatus
+
+log = logging.getLogger(__name__)
+
+COMPLETION_TURN_CAP = 1000
+MAX_SAME_RETRIES = 3
+
+# Extra launch settings per agent (MCP credentials, the lock hook); filled in by coordination.
+LaunchExtras = Callable[[str], dict[str, object]]
+
+
+class JobLifecycle:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        runner: AgentRunner,
+        jobs: JobService,
+        wake_dispatcher: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._runner = runner
+        self._jobs = jobs
+        self._wake = wake_dispatcher
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- start ------------------------------------------------------------------------------
+    def launch(self, job: RowMapping) -> None:
+        """Move a queued job to running and spawn its agent (or fail it with the reason)."""
+        job_id = job["id"]
+        with self._db.write() as conn:
+            resume = None
+            if job["continue_prompt"]:
+                resume = self._jobs.resumable_session(conn, job_id)
+            guidelines = None
+            if job["template_id"]:
+                guidelines = conn.execute(
+                    select(templates.c.content).where(templates.c.id == job["template_id"])
+                ).scalar()
+            repository.update_fields(
+                conn,
+                job_id,
+                status=JobStatus.RUNNING,
+                status_reason=None,
+                started_at=job["started_at"] or now(),
+                finished_at=None,
+            )
+        if job["continue_prompt"] and resume is not None:
+            prompt = str(job["continue_prompt"])
+        else:
+            prompt = user_prompt(job["description"], guidelines=guidelines, context=job["context"])
+        request = LaunchRequest(
+            job_id=job_id,
+            model=job["model"],
+            work_dir=Path(job["work_dir"]),
+            prompt=prompt,
+            system_prompt=system_prompt(agent_hint="", job_id=job_id, tools_section=None),
+            max_turns=self._max_turns(job),
+            budget_usd=job["stop_value"] if job["stop_mode"] == "budget" else None,
+            time_limit_sec=job["stop_value"] * 60 if job["stop_mode"] == "time" else None,
+            resume_session_id=resume,
+        )
+        try:
+            agent_id = self._runner.launch(request)
+        except LaunchFailed as exc:
+            self._finish_job(job_id, JobStatus.FAILED, reason=str(exc), result=None)
+            return
+        with self._db.write() as conn:
+            repository.update_fields(conn, job_id, current_agent_id=agent_id, continue_prompt=None)
+        self._jobs.publish(self._jobs.get(job_id))
+
+    @staticmethod
+    def _max_turns(job: RowMapping) -> int | None:
+        caps = []
+        if job["max_turns"]:
+            caps.append(int(job["max_turns"]))
+        if job["stop_mode"] == "turns" and job["stop_value"]:
+            caps.append(int(job["stop_value"]))
+        if job["stop_mode"] == "completion":
+            caps.append(COMPLETION_TURN_CAP)
+        return min(caps) if caps else None
+
+    # -- finish -----------------------------------------------------------------------------
+    def agent_finished(self, outcome: AgentOutcome) -> None:
+        task = asyncio.get_running_loop().create_task(self._settle(outcome))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _settle(self, outcome: AgentOutcome) -> None:
+        try:
+            await self._settle_unchecked(outcome)
+        except Exception:
+            log.exception(
+                "could not settle job %s after agent %s", outcome.job_id, outcome.agent_id
+            )
+        finally:
+            self._wake()
+
+    async def _settle_unchecked(self, outcome: AgentOutcome) -> None:
+        with self._db.write() as conn:
+            job = repository.get(conn, outcome.job_id)
+            if job is None:
+                return
+            total = conn.execute(
+                select(func.coalesce(func.sum(agents.c.cost_usd), 0.0)).where(
+                    agents.c.job_id == outcome.job_id
+                )
+            ).scalar_one()
+            repository.update_fields(conn, outcome.job_id, cost_usd=float(total))
+        stale = job["current_agent_id"] != outcome.agent_id
+        if stale or JobStatus(job["status"]) not in ACTIVE:
+            # Cancelled, requeued, finished by the agent itself, or superseded: status is set.
+            self._jobs.publish(self._jobs.get(outcome.job_id))
+            return
+        status, reason, result = self._judge(outcome, int(job["max_turns"] or 0))
+        if status is JobStatus.DONE and job["completion_checks"]:
+            with self._db.read() as conn:
+                agent = agents_repository.get(conn, outcome.agent_id)
+                recent = agents_repository.last_events(conn, outcome.agent_id, 50)
+            failure = await asyncio.to_thread(
+                run_checks,
+                list(job["completion_checks"]),
+                work_dir=Path(job["work_dir"]),
+                base_tree=agent["base_tree"] if agent else None,
+                recent_events=recent,
+            )
+            if failure is not None:
+                status, reason = JobStatus.FAILED, failure
+        self._finish_job(outcome.job_id, status, reason=reason, result=result)
+
+    @staticmethod
+    def _judge(outcome: AgentOutcome, max_turns: int) -> tuple[JobStatus, str | None, str | None]:
+        result = outcome.result
+        text = result.text if result is not None else None
+        if outcome.stop_reason in ("budget", "time"):
+            return JobStatus.FAILED, f"stopped: {outcome.stop_detail}", text
+        if outcome.stop_reason is not None:
+            return JobStatus.CANCELLED, outcome.stop_detail or outcome.stop_reason, text
+        if result is None:
+            detail = f"agent exited with code {outcome.exit_code}"
+            if outcome.stderr_tail:
+                detail += f": {outcome.stderr_tail[-500:]}"
+            return JobStatus.FAILED, detail, None
+        if result.subtype == "error_max_turns":
+            turns = result.num_turns or max_turns
+            return JobStatus.FAILED, f"stopped: turn limit reached ({turns} turns)", text
+        if result.is_error:
+            return (
+                JobStatus.FAILED,
+                f"agent reported an error: {(text or result.subtype)[:500]}",
+                text,
+            )
+        return JobStatus.DONE, None, text
+
+    def _finish_job(
+        self, job_id: str, status: JobStatus, *, reason: str | None, result: str | None
+    ) -> None:
+        with self._db.write() as conn:
+            job = repository.get(conn, job_id)
+            if job is None:
+                return
+            repository.update_fields(
+                conn,
+                job_id,
+                status=status,
+                status_reason=reason,
+                result=result,
+                finished_at=now(),
+            )
+            follow_up = None
+            if status is JobStatus.DONE and job["repeat_interval_sec"]:
+                follow_up = self._jobs.insert_copy(
+                    conn,
+                    job,
+                    status=JobStatus.SCHEDULED,
+                    attempt=1,
+                    scheduled_at=now() + int(job["repeat_interval_sec"]),
+                )
+            elif (
+                status is JobStatus.FAILED
+                and job["retry_policy"] == "same"
+                and int(job["attempt"]) < MAX_SAME_RETRIES
+            ):
+                follow_up = self._jobs.insert_copy(
+                    conn, job, status=JobStatus.QUEUED, attempt=int(job["attempt"]) + 1
+                )
+            finished = repository.to_schema(repository.get(conn, job_id))  # type: ignore[arg-type]
+        self._jobs.publish(finished)
+        if follow_up is not None:
+            self._jobs.publish(follow_up)
+        self._wake()

@@ -1,0 +1,347 @@
+"""Job actions shared by REST and MCP: create, change, cancel, retry, requeue, continue, delete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, select
+
+from podium.agents import gitdiff
+from podium.agents import repository as agents_repository
+from podium.agents.process import AgentFiles
+from podium.agents.runner import AgentRunner
+from podium.config import Settings
+from podium.db.engine import Database
+from podium.db.tables import jobs, projects, templates
+from podium.errors import Conflict, InvalidInput, NotFound
+from podium.events import EventBus
+from podium.ids import new_id, now, to_epoch
+from podium.jobs import repository
+from podium.jobs.schemas import Job, JobCreate, JobPatch
+from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_status
+from podium.jobs.titles import title_from
+
+# Fields a retry or a repeat copies from the original job.
+_COPIED_FIELDS = (
+    "title",
+    "description",
+    "priority",
+    "model",
+    "work_dir",
+    "max_turns",
+    "stop_mode",
+    "stop_value",
+    "use_worktree",
+    "interactive",
+    "context",
+    "template_id",
+    "repeat_interval_sec",
+    "retry_policy",
+    "completion_checks",
+    "project_id",
+    "parent_job_id",
+)
+
+
+class JobService:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        bus: EventBus,
+        runner: AgentRunner,
+        wake_dispatcher: Callable[[], None],
+    ) -> None:
+        self._settings = settings
+        self._db = db
+        self._bus = bus
+        self._runner = runner
+        self._wake = wake_dispatcher
+
+    # -- reads ------------------------------------------------------------------------------
+    def get(self, job_id: str) -> Job:
+        with self._db.read() as conn:
+            return repository.to_schema(self._require(conn, job_id))
+
+    def list(self, **filters: Any) -> tuple[list[Job], int]:
+        with self._db.read() as conn:
+            rows, total = repository.list_page(conn, **filters)
+        return [repository.to_schema(row) for row in rows], total
+
+    # -- create -----------------------------------------------------------------------------
+    def create(self, body: JobCreate) -> Job:
+        with self._db.write() as conn:
+            values = self._validated_values(conn, body)
+            repository.insert(conn, values)
+            job = repository.to_schema(self._require(conn, values["id"]))
+        self.publish(job)
+        self._wake()
+        return job
+
+    def _validated_values(self, conn: Connection, body: JobCreate) -> dict[str, Any]:
+        template = None
+        if body.template_id is not None:
+            template = (
+                conn.execute(select(templates).where(templates.c.id == body.template_id))
+                .mappings()
+                .first()
+            )
+            if template is None:
+                raise InvalidInput(
+                    f"template {body.template_id} does not exist", field="templateId"
+                )
+        if (
+            body.project_id is not None
+            and conn.execute(select(projects.c.id).where(projects.c.id == body.project_id)).first()
+            is None
+        ):
+            raise InvalidInput(f"project {body.project_id} does not exist", field="projectId")
+        project_id = body.project_id
+        if body.parent_job_id is not None:
+            parent = repository.get(conn, body.parent_job_id)
+            if parent is None:
+                raise InvalidInput(
+                    f"parent job {body.parent_job_id} does not exist", field="parentJobId"
+                )
+            project_id = project_id or parent["project_id"]
+        missing = set(body.depends_on) - repository.existing_ids(conn, body.depends_on)
+        if missing:
+            raise InvalidInput(
+                f"dependsOn names jobs that do not exist: {', '.join(sorted(missing))}",
+                field="dependsOn",
+            )
+        work_dir = self._work_dir(body.work_dir or (template["work_dir"] if template else None))
+        if body.use_worktree and not gitdiff.is_git_repo(work_dir):
+            raise InvalidInput(
+                "useWorktree needs workDir to be a git repository", field="useWorktree"
+            )
+        self._check_stop(body)
+        if body.retry_policy == "analyze":
+            raise InvalidInput(
+                "retryPolicy 'analyze' is not available in this version; use 'none' or 'same'",
+                field="retryPolicy",
+            )
+        created = now()
+        scheduled_at = to_epoch(body.scheduled_at) if body.scheduled_at is not None else None
+        status = initial_status(
+            scheduled_in_future=scheduled_at is not None and scheduled_at > created,
+            has_open_dependencies=bool(body.depends_on),
+        )
+        return {
+            "id": new_id("job"),
+            "title": (body.title or "").strip() or title_from(body.description),
+            "description": body.description,
+            "status": status,
+            "priority": body.priority,
+            "model": (body.model or (template["model"] if template else None) or None),
+            "work_dir": str(work_dir),
+            "max_turns": body.max_turns,
+            "stop_mode": body.stop_mode,
+            "stop_value": body.stop_value,
+            "depends_on": list(dict.fromkeys(body.depends_on)),
+            "use_worktree": body.use_worktree,
+            "interactive": body.interactive,
+            "context": body.context,
+            "template_id": body.template_id,
+            "repeat_interval_sec": body.repeat_interval_sec,
+            "scheduled_at": scheduled_at,
+            "retry_policy": body.retry_policy,
+            "completion_checks": body.completion_checks,
+            "project_id": project_id,
+            "parent_job_id": body.parent_job_id,
+            "cost_usd": 0.0,
+            "created_at": created,
+        }
+
+    @staticmethod
+    def _work_dir(raw: str | None) -> Path:
+        path = Path(raw).expanduser() if raw else Path.cwd()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if not path.exists():
+            raise InvalidInput(f"workDir {path} does not exist", field="workDir")
+        if not path.is_dir():
+            raise InvalidInput(f"workDir {path} is not a directory", field="workDir")
+        return path.resolve()
+
+    @staticmethod
+    def _check_stop(body: JobCreate) -> None:
+        if body.stop_mode is None:
+            if body.stop_value is not None:
+                raise InvalidInput("stopValue needs a stopMode", field="stopMode")
+            return
+        if body.stop_mode == "completion":
+            if body.stop_value is not None and body.stop_value <= 0:
+                raise InvalidInput("stopValue must be positive", field="stopValue")
+            return
+        if body.stop_value is None or body.stop_value <= 0:
+            raise InvalidInput(
+                f"stopMode {body.stop_mode} needs a positive stopValue", field="stopValue"
+            )
+        if body.stop_mode == "turns" and body.stop_value != int(body.stop_value):
+            raise InvalidInput("stopValue for turns must be a whole number", field="stopValue")
+
+    # -- changes ----------------------------------------------------------------------------
+    def patch(self, job_id: str, body: JobPatch) -> Job:
+        changes = body.model_dump(exclude_unset=True)
+        with self._db.write() as conn:
+            self._require(conn, job_id)
+            if "title" in changes and not (changes["title"] or "").strip():
+                raise InvalidInput("title must not be empty", field="title")
+            if (
+                changes.get("project_id") is not None
+                and conn.execute(
+                    select(projects.c.id).where(projects.c.id == changes["project_id"])
+                ).first()
+                is None
+            ):
+                raise InvalidInput(
+                    f"project {changes['project_id']} does not exist", field="projectId"
+                )
+            if changes:
+                repository.update_fields(conn, job_id, **changes)
+            job = repository.to_schema(self._require(conn, job_id))
+        self.publish(job)
+        if "priority" in changes:
+            self._wake()
+        return job
+
+    def cancel(self, job_id: str, reason: str = "cancelled by user") -> Job:
+        with self._db.write() as conn:
+            row = self._require(conn, job_id)
+            status = JobStatus(row["status"])
+            if status in TERMINAL:
+                raise Conflict(f"job {job_id} is already {status}")
+            repository.update_fields(
+                conn,
+                job_id,
+                status=JobStatus.CANCELLED,
+                status_reason=reason,
+                finished_at=now(),
+                continue_prompt=None,
+            )
+            job = repository.to_schema(self._require(conn, job_id))
+        if status in ACTIVE and row["current_agent_id"]:
+            self._runner.stop(row["current_agent_id"], "cancelled", reason)
+        self.publish(job)
+        self._wake()
+        return job
+
+    def requeue(self, job_id: str) -> Job:
+        with self._db.write() as conn:
+            row = self._require(conn, job_id)
+            status = JobStatus(row["status"])
+            repository.update_fields(
+                conn,
+                job_id,
+                status=JobStatus.QUEUED,
+                status_reason="requeued",
+                result=None,
+                finished_at=None,
+                current_agent_id=None,
+                continue_prompt=None,
+            )
+            job = repository.to_schema(self._require(conn, job_id))
+        if status in ACTIVE and row["current_agent_id"]:
+            self._runner.stop(row["current_agent_id"], "requeued", "requeued by user")
+        self.publish(job)
+        self._wake()
+        return job
+
+    def retry(self, job_id: str) -> Job:
+        with self._db.write() as conn:
+            row = self._require(conn, job_id)
+            if JobStatus(row["status"]) not in TERMINAL:
+                raise Conflict(f"job {job_id} is {row['status']}; retry a finished job")
+            job = self.insert_copy(conn, row, status=JobStatus.QUEUED, attempt=1)
+        self.publish(job)
+        self._wake()
+        return job
+
+    def insert_copy(
+        self,
+        conn: Connection,
+        row: RowMapping,
+        *,
+        status: JobStatus,
+        attempt: int,
+        scheduled_at: float | None = None,
+    ) -> Job:
+        values = {name: row[name] for name in _COPIED_FIELDS}
+        values.update(
+            id=new_id("job"),
+            status=status,
+            depends_on=[],
+            cost_usd=0.0,
+            attempt=attempt,
+            scheduled_at=scheduled_at,
+            created_at=now(),
+        )
+        repository.insert(conn, values)
+        return repository.to_schema(self._require(conn, values["id"]))
+
+    def continue_(self, job_id: str, message: str) -> Job:
+        with self._db.write() as conn:
+            row = self._require(conn, job_id)
+            status = JobStatus(row["status"])
+            if status not in TERMINAL:
+                raise Conflict(f"job {job_id} is {status}; continue a finished job")
+            if self.resumable_session(conn, job_id) is None:
+                raise Conflict(f"job {job_id} has no agent session to continue")
+            repository.update_fields(
+                conn,
+                job_id,
+                status=JobStatus.QUEUED,
+                status_reason="continued",
+                continue_prompt=message,
+                finished_at=None,
+            )
+            job = repository.to_schema(self._require(conn, job_id))
+        self.publish(job)
+        self._wake()
+        return job
+
+    @staticmethod
+    def resumable_session(conn: Connection, job_id: str) -> str | None:
+        for agent in reversed(agents_repository.for_job(conn, job_id)):
+            if agent["session_id"]:
+                return str(agent["session_id"])
+        return None
+
+    def delete(self, job_id: str) -> None:
+        with self._db.write() as conn:
+            row = self._require(conn, job_id)
+            agent_rows = agents_repository.for_job(conn, job_id)
+            conn.execute(delete(jobs).where(jobs.c.id == job_id))
+        if JobStatus(row["status"]) in ACTIVE and row["current_agent_id"]:
+            self._runner.stop(row["current_agent_id"], "cancelled", "job deleted")
+        logs_dir = self._settings.agent_logs_dir
+        for agent in agent_rows:
+            if self._runner.is_live(agent["id"]):
+                continue
+            files = AgentFiles.for_agent(logs_dir, agent["id"])
+            for path in (files.log, files.stderr, files.exit, files.prompt):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        self._bus.publish("job.deleted", {"id": job_id})
+        self._wake()
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _require(conn: Connection, job_id: str) -> RowMapping:
+        row = repository.get(conn, job_id)
+        if row is None:
+            raise NotFound(f"job {job_id} not found")
+        return row
+
+    def publish(self, job: Job) -> None:
+        self._bus.publish("job.updated", job.model_dump(mode="json", by_alias=True))
+
+
+def is_pending(status: str) -> bool:
+    return JobStatus(status) in PENDING

@@ -1,0 +1,1 @@
+"""Projects (named groups of jobs) and prompt templates."""

@@ -1,0 +1,114 @@
+"""Builds the service graph once per server; REST routes and MCP tools both use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from podium.agents.providers.base import Provider
+from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.registry import ProviderRegistry
+from podium.agents.runner import AgentOutcome, AgentRunner
+from podium.agents.service import AgentService
+from podium.appsettings.service import AppSettings, AppSettingsService
+from podium.config import Settings
+from podium.db.engine import Database
+from podium.events import EventBus
+from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.lifecycle import JobLifecycle
+from podium.jobs.service import JobService
+from podium.projects.service import ProjectService, TemplateService
+
+
+def _providers() -> list[Provider]:
+    providers: list[Provider] = [ClaudeProvider()]
+    try:
+        from podium.agents.providers.codex import CodexProvider
+    except ImportError:  # pragma: no cover - the codex module ships with Podium
+        return providers
+    providers.append(CodexProvider())
+    return providers
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    bus: EventBus
+    providers: ProviderRegistry
+    app_settings: AppSettingsService
+    runner: AgentRunner
+    jobs: JobService
+    lifecycle: JobLifecycle
+    dispatcher: Dispatcher
+    agents: AgentService
+    projects: ProjectService
+    templates: TemplateService
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        db = Database(settings.database_path)
+        bus = EventBus()
+        providers = ProviderRegistry(_providers())
+        app_settings = AppSettingsService(
+            db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
+        )
+        # The runner reports finished agents to the lifecycle, which is built after it.
+        holder: dict[str, JobLifecycle] = {}
+
+        def on_finished(outcome: AgentOutcome) -> None:
+            holder["lifecycle"].agent_finished(outcome)
+
+        runner = AgentRunner(
+            settings=settings, db=db, bus=bus, providers=providers, on_finished=on_finished
+        )
+        wake = _Wake()
+        jobs = JobService(settings=settings, db=db, bus=bus, runner=runner, wake_dispatcher=wake)
+        lifecycle = JobLifecycle(db=db, runner=runner, jobs=jobs, wake_dispatcher=wake)
+        holder["lifecycle"] = lifecycle
+        dispatcher = Dispatcher(
+            db=db,
+            bus=bus,
+            capacity=lambda: app_settings.current.max_concurrent_agents,
+            running=lambda: runner.live_count,
+            launch=lifecycle.launch,
+            publish_job=lambda job_id: jobs.publish(jobs.get(job_id)),
+        )
+        wake.target = dispatcher
+        app_settings.on_change(lambda _s: dispatcher.wake())
+        return cls(
+            settings=settings,
+            db=db,
+            bus=bus,
+            providers=providers,
+            app_settings=app_settings,
+            runner=runner,
+            jobs=jobs,
+            lifecycle=lifecycle,
+            dispatcher=dispatcher,
+            agents=AgentService(db),
+            projects=ProjectService(db, bus),
+            templates=TemplateService(db),
+        )
+
+    async def start(self) -> None:
+        """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
+        self.db.migrate()
+        self.app_settings.load()
+        self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
+        await self.runner.start()
+        self.dispatcher.start()
+
+    async def close(self) -> None:
+        await self.dispatcher.close()
+        await self.runner.close()
+        self.db.dispose()
+
+
+class _Wake:
+    """Lets services built before the dispatcher wake it."""
+
+    target: Dispatcher | None = None
+
+    def __call__(self) -> None:
+        if self.target is not None:
+            self.target.wake()
