@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,8 @@ def _kill_leftover_agents(server: PodiumServer) -> None:
     with sqlite3.connect(db) as conn:
         pids = [row[0] for row in conn.execute("SELECT pid FROM agents WHERE pid IS NOT NULL")]
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @pytest.fixture
@@ -88,7 +87,9 @@ def api(server: PodiumServer) -> Iterator[httpx.Client]:
 
 
 def wait_job(
-    api: httpx.Client, job_id: str, statuses: tuple[str, ...] = ("done", "failed", "cancelled"),
+    api: httpx.Client,
+    job_id: str,
+    statuses: tuple[str, ...] = ("done", "failed", "cancelled"),
     timeout: float = 90,
 ) -> dict[str, Any]:
     def check() -> dict[str, Any] | None:

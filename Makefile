@@ -1,0 +1,70 @@
+# Podium: `make run` sets everything up and starts the server; `make test` sets up and runs
+# every check. Both work on a fresh machine: nothing here assumes a step done by hand.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+PYTEST := $(UV) run pytest
+WEB := web
+
+.PHONY: run test setup python-deps node-deps web system-deps migrate lint typecheck \
+        test-unit test-integration test-e2e test-browser bench demo clean api-client
+
+run: setup migrate
+	$(UV) run podium serve
+
+demo: setup migrate
+	$(UV) run podium serve --demo
+
+test: setup lint typecheck
+	$(PYTEST) -q tests
+
+setup: system-deps python-deps node-deps web
+
+# uv itself comes from pip when the machine lacks it.
+python-deps:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+# The agent CLIs Podium drives, pinned in package.json / package-lock.json.
+node-deps:
+	npm ci --no-audit --no-fund --loglevel=error
+
+# tmux runs interactive agents; git is needed for diffs and worktrees.
+system-deps:
+	@missing=""; for tool in tmux git; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		(apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null; \
+	fi
+
+web:
+	@if [ -f $(WEB)/package.json ]; then \
+		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	fi
+
+migrate:
+	$(UV) run python -c "from podium.config import Settings; from podium.db.engine import Database; Database(Settings().database_path).migrate()"
+
+lint:
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+
+typecheck:
+	$(UV) run mypy
+
+test-unit: python-deps
+	$(PYTEST) -q tests/unit
+
+test-integration: python-deps node-deps
+	$(PYTEST) -q tests/integration
+
+test-e2e: python-deps node-deps
+	$(PYTEST) -q tests/e2e
+
+bench: setup
+	$(UV) run python -m benchmarks
+
+clean:
+	rm -rf .venv node_modules $(WEB)/node_modules $(WEB)/dist .pytest_cache .mypy_cache .ruff_cache
