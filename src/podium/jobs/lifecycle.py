@@ -18,7 +18,8 @@ from podium.jobs import repository
 from podium.jobs.checks import run_checks
 from podium.jobs.prompt import system_prompt, user_prompt
 from podium.jobs.service import JobService
-from podium.jobs.states import ACTIVE, JobStatus
+from podium.jobs.states import ACTIVE, TERMINAL, JobStatus
+from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree, worktree_for
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,22 @@ class JobLifecycle:
             prompt = str(job["continue_prompt"])
         else:
             prompt = user_prompt(job["description"], guidelines=guidelines, context=job["context"])
+        work_dir = Path(job["work_dir"])
+        if job["use_worktree"]:
+            try:
+                work_dir = ensure_worktree(work_dir, job_id).path
+            except WorktreeError as exc:
+                self._finish_job(
+                    job_id,
+                    JobStatus.FAILED,
+                    reason=f"could not create worktree: {exc}",
+                    result=None,
+                )
+                return
         request = LaunchRequest(
             job_id=job_id,
             model=job["model"],
-            work_dir=Path(job["work_dir"]),
+            work_dir=work_dir,
             prompt=prompt,
             system_prompt=system_prompt(agent_hint="", job_id=job_id, tools_section=None),
             max_turns=self._max_turns(job),
@@ -130,23 +143,42 @@ class JobLifecycle:
         stale = job["current_agent_id"] != outcome.agent_id
         if stale or JobStatus(job["status"]) not in ACTIVE:
             # Cancelled, requeued, finished by the agent itself, or superseded: status is set.
+            if not stale and job["use_worktree"] and JobStatus(job["status"]) in TERMINAL:
+                await self._finish_worktree(job, succeeded=job["status"] == JobStatus.DONE)
             self._jobs.publish(self._jobs.get(outcome.job_id))
             return
         status, reason, result = self._judge(outcome, int(job["max_turns"] or 0))
+        with self._db.read() as conn:
+            agent = agents_repository.get(conn, outcome.agent_id)
+        work_dir = Path(agent["work_dir"]) if agent else Path(job["work_dir"])
         if status is JobStatus.DONE and job["completion_checks"]:
             with self._db.read() as conn:
-                agent = agents_repository.get(conn, outcome.agent_id)
                 recent = agents_repository.last_events(conn, outcome.agent_id, 50)
             failure = await asyncio.to_thread(
                 run_checks,
                 list(job["completion_checks"]),
-                work_dir=Path(job["work_dir"]),
+                work_dir=work_dir,
                 base_tree=agent["base_tree"] if agent else None,
                 recent_events=recent,
             )
             if failure is not None:
                 status, reason = JobStatus.FAILED, failure
+        if job["use_worktree"]:
+            pr_url = await self._finish_worktree(job, succeeded=status is JobStatus.DONE)
+            if pr_url:
+                with self._db.write() as conn:
+                    repository.update_fields(conn, outcome.job_id, pr_url=pr_url)
         self._finish_job(outcome.job_id, status, reason=reason, result=result)
+
+    async def _finish_worktree(self, job: RowMapping, *, succeeded: bool) -> str | None:
+        try:
+            tree = worktree_for(Path(job["work_dir"]), job["id"])
+            return await asyncio.to_thread(
+                finish_worktree, tree, title=job["title"], succeeded=succeeded
+            )
+        except WorktreeError as exc:
+            log.warning("worktree of job %s: %s", job["id"], exc)
+            return None
 
     @staticmethod
     def _judge(outcome: AgentOutcome, max_turns: int) -> tuple[JobStatus, str | None, str | None]:
