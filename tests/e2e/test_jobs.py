@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -140,7 +141,7 @@ def test_priority_order_and_concurrency_cap(api: httpx.Client, model: ScriptedAn
     order = sorted(runs, key=lambda job_id: runs[job_id]["startedAt"])
     assert order == [first["id"], high["id"], mid["id"], low["id"]]
     spans = sorted((run["startedAt"], run["finishedAt"]) for run in runs.values())
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "never more agents running than the cap"
 
 
