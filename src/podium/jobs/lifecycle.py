@@ -202,6 +202,9 @@ class JobLifecycle:
                 f"agent reported an error: {(text or result.subtype)[:500]}",
                 text,
             )
+        if outcome.exit_code not in (0, None):
+            # A CLI that died mid-turn may have said something that looks like a result.
+            return JobStatus.FAILED, f"agent exited with code {outcome.exit_code}", text
         return JobStatus.DONE, None, text
 
     def _finish_job(
