@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.api import errors, ws
-from podium.api.routes import agents, insights, jobs, projects
+from podium.api.routes import agents, coordination, insights, jobs, projects
 from podium.api.routes import settings as settings_routes
 from podium.api.security import RequestGuard
 from podium.config import PROJECT_ROOT, Settings
@@ -47,6 +47,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         settings_routes.router,
         projects.router,
         insights.router,
+        coordination.router,
         ws.router,
     ):
         app.include_router(router)

@@ -10,8 +10,12 @@ import typer
 from pydantic import ValidationError
 
 from podium.config import Settings
+from podium.lock_cli import lock_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Podium: many agents, one repo.")
+
+
+app.add_typer(lock_app, name="lock")
 
 
 @app.callback()

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
         return f"http://{host}:{self.port}"
 
     @property
-    def mcp_url(self) -> str:
+    def mcp_base_url(self) -> str:
+        """Where agents reach the MCP server (and the lock hook endpoint beside it)."""
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.mcp_port}/mcp"
+        return f"http://{host}:{self.mcp_port}"

@@ -69,3 +69,39 @@ class EventBus:
     @property
     def subscriber_count(self) -> int:
         return len(self._subscriptions)
+
+
+async def wait_for(
+    bus: EventBus,
+    *,
+    types: frozenset[str],
+    check: Callable[[], Any],
+    timeout: float,  # noqa: ASYNC109 - returning the last value on timeout is the contract
+) -> Any:
+    """Return `check()` as soon as it is truthy, re-checking only when an event of `types` is
+    published: the waiter sleeps on the bus, not on a timer. Returns the last falsy value on
+    timeout. Subscribing before the first check means no event can slip between the two."""
+    subscription = bus.subscribe(lambda event: event.type in types, maxsize=1000)
+    try:
+        result = check()
+        if result:
+            return result
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return result
+            try:
+                await asyncio.wait_for(subscription.get(), remaining)
+            except TimeoutError:
+                return check()
+            # Drain whatever else arrived, then look once.
+            while not subscription.queue.empty():
+                subscription.queue.get_nowait()
+            subscription.overflowed = False
+            result = check()
+            if result:
+                return result
+    finally:
+        subscription.close()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from podium.agents.providers.base import Provider
 from podium.agents.providers.claude import ClaudeProvider
@@ -11,11 +15,17 @@ from podium.agents.runner import AgentOutcome, AgentRunner
 from podium.agents.service import AgentService
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
+from podium.coordination.locks import LockManager
+from podium.coordination.notes import NoteService
+from podium.coordination.questions import QuestionService
+from podium.coordination.status import JobReports
 from podium.db.engine import Database
 from podium.events import EventBus
 from podium.jobs.dispatcher import Dispatcher
 from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.service import JobService
+from podium.mcp.credentials import AgentCredentials
+from podium.mcp.wiring import AgentWiringFactory
 from podium.projects.service import ProjectService, TemplateService
 
 
@@ -43,6 +53,11 @@ class Services:
     agents: AgentService
     projects: ProjectService
     templates: TemplateService
+    locks: LockManager
+    notes: NoteService
+    questions: QuestionService
+    reports: JobReports
+    credentials: AgentCredentials
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -52,14 +67,24 @@ class Services:
         app_settings = AppSettingsService(
             db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
         )
+        credentials = AgentCredentials(db)
+        locks = LockManager(db, bus, ttl_sec=settings.lock_ttl_sec)
         # The runner reports finished agents to the lifecycle, which is built after it.
-        holder: dict[str, JobLifecycle] = {}
+        holder: dict[str, Any] = {}
 
         def on_finished(outcome: AgentOutcome) -> None:
+            # Whatever way an agent ended, its locks and open questions end with it.
+            locks.release_agent(outcome.agent_id)
+            holder["questions"].expire_for_agent(outcome.agent_id)
             holder["lifecycle"].agent_finished(outcome)
 
         runner = AgentRunner(
-            settings=settings, db=db, bus=bus, providers=providers, on_finished=on_finished
+            settings=settings,
+            db=db,
+            bus=bus,
+            providers=providers,
+            on_finished=on_finished,
+            wire=AgentWiringFactory(settings, credentials),
         )
         wake = _Wake()
         jobs = JobService(settings=settings, db=db, bus=bus, runner=runner, wake_dispatcher=wake)
@@ -75,6 +100,17 @@ class Services:
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
+
+        def publish_job(job_id: str) -> None:
+            jobs.publish(jobs.get(job_id))
+
+        questions = QuestionService(db, bus, publish_job)
+        holder["questions"] = questions
+
+        def schedule(delay: float, callback: Callable[[], Any]) -> None:
+            asyncio.get_running_loop().call_later(delay, callback)
+
+        reports = JobReports(db, bus, publish_job, runner.stop, schedule)
         return cls(
             settings=settings,
             db=db,
@@ -88,12 +124,22 @@ class Services:
             agents=AgentService(db),
             projects=ProjectService(db, bus),
             templates=TemplateService(db),
+            locks=locks,
+            notes=NoteService(db, bus),
+            questions=questions,
+            reports=reports,
+            credentials=credentials,
         )
+
+    def settings_base_dir(self) -> Path:
+        """Relative paths from people and scripts resolve against the server's directory."""
+        return Path.cwd()
 
     async def start(self) -> None:
         """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
         self.db.migrate()
         self.app_settings.load()
+        self.locks.load()
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
         await self.runner.start()
         self.dispatcher.start()

@@ -22,7 +22,7 @@ def test_agent_survives_server_kill_and_result_lands(
     marker = model.add_script(
         "survivor",
         [
-            {"tool": "Bash", "input": {"command": "sleep 3; echo survived-the-crash"}},
+            {"tool": "Bash", "input": {"command": "sleep 8; echo survived-the-crash"}},
             {"text": "outcome: {{last_result}}"},
         ],
     )

@@ -18,7 +18,8 @@ A step is a dict with any of these keys:
 ``text``
     A text block. Substitutions (also applied to string values inside tool inputs):
     ``{{result:N}}`` is the text of the N-th tool_result in the request (1-based),
-    ``{{last_result}}`` the most recent tool_result, ``{{prompt}}`` the last user prompt
+    ``{{last_result}}`` the most recent tool_result, ``{{prompt}}`` the last user prompt; a
+    dotted suffix (``{{result:1.job_id}}``) picks a field when the result is JSON;
     (text of the last user message that is not a tool result, without system reminders
     and without the script marker).
 ``tool`` + ``input``
@@ -67,7 +68,7 @@ Step = dict[str, Any]
 Json = dict[str, Any]
 
 MARKER_RE = re.compile(r"\[\[script:([A-Za-z0-9_.\-]+)\]\]")
-SUBST_RE = re.compile(r"\{\{(result:(\d+)|last_result|prompt)\}\}")
+SUBST_RE = re.compile(r"\{\{(result:(\d+)|last_result|prompt)((?:\.[A-Za-z0-9_]+)*)\}\}")
 DEFAULT_USAGE: dict[str, int] = {
     "input_tokens": 10,
     "output_tokens": 5,
@@ -179,12 +180,30 @@ def substitute(value: Any, messages: list[Json]) -> Any:
     def repl(match: re.Match[str]) -> str:
         if match.group(2):
             index = int(match.group(2)) - 1
-            return results[index] if 0 <= index < len(results) else ""
-        if match.group(1) == "last_result":
-            return results[-1] if results else ""
-        return last_prompt(messages)
+            text = results[index] if 0 <= index < len(results) else ""
+        elif match.group(1) == "last_result":
+            text = results[-1] if results else ""
+        else:
+            return last_prompt(messages)
+        return json_field(text, match.group(3)) if match.group(3) else text
 
     return SUBST_RE.sub(repl, value)
+
+
+def json_field(text: str, path: str) -> str:
+    """``{{result:1.job_id}}``: a field of a tool result that is JSON (MCP tools answer so)."""
+    try:
+        value: Any = json.loads(text)
+    except ValueError:
+        return ""
+    for part in path.strip(".").split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return ""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def resolve_tool(name: str, tools: list[Json]) -> str:

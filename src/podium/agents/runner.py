@@ -60,9 +60,17 @@ class LaunchRequest:
     time_limit_sec: float | None = None
     resume_session_id: str | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentWiring:
+    """What coordination adds to one agent run: its MCP endpoint and credential, the lock hook."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
     mcp_url: str | None = None
     mcp_headers: Mapping[str, str] = field(default_factory=dict)
     hook_command: str | None = None
+    system_prompt: str | None = None
 
 
 class LaunchFailed(Exception):
@@ -92,12 +100,14 @@ class AgentRunner:
         bus: EventBus,
         providers: ProviderRegistry,
         on_finished: Callable[[AgentOutcome], None],
+        wire: Callable[[str, str], AgentWiring] | None = None,
     ) -> None:
         self._settings = settings
         self._db = db
         self._bus = bus
         self._providers = providers
         self._on_finished = on_finished
+        self._wire = wire
         self._live: dict[str, _Live] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watcher: LogWatcher | None = None
@@ -139,21 +149,6 @@ class AgentRunner:
         files = AgentFiles.for_agent(self._logs_dir, agent_id)
         files.prompt.write_text(request.prompt, encoding="utf-8")
         binary = self._binary_for(provider)
-        spec = LaunchSpec(
-            agent_id=agent_id,
-            job_id=request.job_id,
-            binary=binary,
-            work_dir=request.work_dir,
-            model=request.model,
-            system_prompt=request.system_prompt,
-            max_turns=request.max_turns,
-            resume_session_id=request.resume_session_id,
-            mcp_url=request.mcp_url,
-            mcp_headers=dict(request.mcp_headers),
-            hook_command=request.hook_command,
-            openai_base_url=self._settings.openai_base_url,
-        )
-        argv = provider.command(spec)
         created = now()
         with self._db.write() as conn:
             repository.insert(
@@ -174,8 +169,27 @@ class AgentRunner:
                     "created_at": created,
                 },
             )
+        wiring = self._wire(agent_id, request.job_id) if self._wire else AgentWiring()
+        spec = LaunchSpec(
+            agent_id=agent_id,
+            job_id=request.job_id,
+            binary=binary,
+            work_dir=request.work_dir,
+            model=request.model,
+            system_prompt="\n\n".join(
+                part for part in (request.system_prompt, wiring.system_prompt) if part
+            ),
+            max_turns=request.max_turns,
+            resume_session_id=request.resume_session_id,
+            mcp_url=wiring.mcp_url,
+            mcp_headers=dict(wiring.mcp_headers),
+            hook_command=wiring.hook_command,
+            openai_base_url=self._settings.openai_base_url,
+        )
+        argv = provider.command(spec)
+        env = self._env(agent_id, request) | dict(wiring.env)
         try:
-            child = spawn(argv, cwd=request.work_dir, env=self._env(agent_id, request), files=files)
+            child = spawn(argv, cwd=request.work_dir, env=env, files=files)
         except OSError as exc:
             reason = f"could not start {provider.name} ({binary}): {exc.strerror or exc}"
             with self._db.write() as conn:

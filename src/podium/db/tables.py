@@ -133,3 +133,58 @@ settings = Table(
     Column("key", Text, primary_key=True),
     Column("value", JSON, nullable=False),
 )
+
+locks = Table(
+    "locks",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("agent_id", Text, nullable=False),
+    Column("job_id", Text),
+    Column("reason", Text, nullable=False, default=""),
+    Column("acquired_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Index("ix_locks_agent", "agent_id"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_by", Text),
+    Column("updated_at", Float, nullable=False),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("job_id", Text, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Text),
+    Column("question", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("answer", Text),
+    Column("created_at", Float, nullable=False),
+    Column("answered_at", Float),
+    Index("ix_questions_status", "status"),
+)
+
+job_status_updates = Table(
+    "job_status_updates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", Text, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Text),
+    Column("message", Text, nullable=False),
+    Column("ts", Float, nullable=False),
+    Index("ix_job_status_updates_job", "job_id"),
+)
+
+agent_credentials = Table(
+    "agent_credentials",
+    metadata,
+    Column("agent_id", Text, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Coordination between agents: file locks, the notes scratchpad, questions, status."""

@@ -1,0 +1,159 @@
+"""ask_user: an agent's question waits for the user's answer; the job shows waiting_user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from podium.db.engine import Database
+from podium.db.tables import questions
+from podium.errors import Conflict, InvalidInput, NotFound
+from podium.events import EventBus, wait_for
+from podium.ids import new_id, now, to_datetime
+from podium.jobs import repository as jobs_repository
+from podium.jobs.states import JobStatus
+from podium.schemas import ApiModel
+
+
+class Question(ApiModel):
+    id: str
+    job_id: str
+    agent_id: str | None
+    question: str
+    status: str
+    answer: str | None
+    created_at: Any
+    answered_at: Any | None
+
+
+class AnswerBody(ApiModel):
+    answer: str
+
+
+class QuestionService:
+    def __init__(self, db: Database, bus: EventBus, publish_job: Any) -> None:
+        self._db = db
+        self._bus = bus
+        self._publish_job = publish_job
+
+    def list(self, status: str | None = None, job_id: str | None = None) -> list[Question]:
+        query = select(questions).order_by(questions.c.created_at)
+        if status:
+            query = query.where(questions.c.status == status)
+        if job_id:
+            query = query.where(questions.c.job_id == job_id)
+        with self._db.read() as conn:
+            return [_schema(row) for row in conn.execute(query).mappings()]
+
+    def get(self, question_id: str) -> Question:
+        with self._db.read() as conn:
+            row = (
+                conn.execute(select(questions).where(questions.c.id == question_id))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFound(f"question {question_id} not found")
+        return _schema(row)
+
+    async def ask(self, *, job_id: str, agent_id: str, question: str, timeout_sec: float) -> str:
+        """Block until answered; a timeout gives a plain "no answer" sentence the model can read."""
+        if not question.strip():
+            raise InvalidInput("question must not be empty", field="question")
+        question_id = new_id("q")
+        with self._db.write() as conn:
+            conn.execute(
+                questions.insert().values(
+                    id=question_id,
+                    job_id=job_id,
+                    agent_id=agent_id,
+                    question=question,
+                    status="pending",
+                    created_at=now(),
+                )
+            )
+            self._set_job_status(conn, job_id, JobStatus.RUNNING, JobStatus.WAITING_USER)
+        asked = self.get(question_id)
+        self._bus.publish("question.created", asked.model_dump(mode="json", by_alias=True))
+        self._publish_job(job_id)
+
+        def answered_question() -> Question | None:
+            current = self.get(question_id)
+            return current if current.status == "answered" else None
+
+        try:
+            answered: Question | None = await wait_for(
+                self._bus,
+                types=frozenset({"question.answered"}),
+                check=answered_question,
+                timeout=timeout_sec,
+            )
+        finally:
+            still_open = self._close_unanswered(question_id, "expired")
+            with self._db.write() as conn:
+                self._set_job_status(conn, job_id, JobStatus.WAITING_USER, JobStatus.RUNNING)
+            self._publish_job(job_id)
+        if answered is None or still_open:
+            return f"No answer from the user within {timeout_sec:g} seconds."
+        return answered.answer or ""
+
+    def answer(self, question_id: str, answer: str) -> Question:
+        if not answer.strip():
+            raise InvalidInput("answer must not be empty", field="answer")
+        with self._db.write() as conn:
+            changed = conn.execute(
+                update(questions)
+                .where(questions.c.id == question_id, questions.c.status == "pending")
+                .values(status="answered", answer=answer, answered_at=now())
+            ).rowcount
+        if not changed:
+            current = self.get(question_id)
+            raise Conflict(f"question {question_id} is {current.status}, not pending")
+        answered = self.get(question_id)
+        self._bus.publish("question.answered", answered.model_dump(mode="json", by_alias=True))
+        return answered
+
+    def expire_for_agent(self, agent_id: str) -> None:
+        """An agent that ended can no longer receive an answer."""
+        with self._db.read() as conn:
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    select(questions.c.id).where(
+                        questions.c.agent_id == agent_id, questions.c.status == "pending"
+                    )
+                )
+            ]
+        for question_id in ids:
+            self._close_unanswered(question_id, "expired")
+
+    def _close_unanswered(self, question_id: str, status: str) -> bool:
+        with self._db.write() as conn:
+            changed = conn.execute(
+                update(questions)
+                .where(questions.c.id == question_id, questions.c.status == "pending")
+                .values(status=status, answered_at=now())
+            ).rowcount
+        if changed:
+            self._bus.publish("question.expired", {"id": question_id})
+        return bool(changed)
+
+    @staticmethod
+    def _set_job_status(conn: Any, job_id: str, old: JobStatus, new: JobStatus) -> None:
+        job = jobs_repository.get(conn, job_id)
+        if job is not None and job["status"] == old:
+            jobs_repository.update_fields(conn, job_id, status=new)
+
+
+def _schema(row: Any) -> Question:
+    return Question(
+        id=row["id"],
+        job_id=row["job_id"],
+        agent_id=row["agent_id"],
+        question=row["question"],
+        status=row["status"],
+        answer=row["answer"],
+        created_at=to_datetime(row["created_at"]),
+        answered_at=to_datetime(row["answered_at"]),
+    )

@@ -1,0 +1,96 @@
+"""What an agent says about its own job: status messages (last + history) and finish_job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from podium.db.engine import Database
+from podium.db.tables import job_status_updates
+from podium.errors import Conflict, InvalidInput
+from podium.events import EventBus
+from podium.ids import now
+from podium.jobs import repository as jobs_repository
+from podium.jobs.states import ACTIVE, JobStatus
+from podium.schemas import ApiModel
+
+MAX_STATUS = 2000
+# After finish_job the agent may still write its closing words; then it is stopped.
+FINISH_GRACE_SEC = 10.0
+
+
+class StatusUpdate(ApiModel):
+    message: str
+    agent_id: str | None
+    ts: float
+
+
+class JobReports:
+    def __init__(
+        self,
+        db: Database,
+        bus: EventBus,
+        publish_job: Callable[[str], None],
+        stop_agent: Callable[[str, str, str], Any],
+        schedule: Callable[[float, Callable[[], Any]], Any],
+    ) -> None:
+        self._db = db
+        self._bus = bus
+        self._publish_job = publish_job
+        self._stop_agent = stop_agent
+        self._schedule = schedule
+
+    def report_status(self, *, job_id: str, agent_id: str | None, message: str) -> None:
+        message = message.strip()
+        if not message:
+            raise InvalidInput("status message must not be empty", field="message")
+        message = message[:MAX_STATUS]
+        stamp = now()
+        with self._db.write() as conn:
+            conn.execute(
+                job_status_updates.insert().values(
+                    job_id=job_id, agent_id=agent_id, message=message, ts=stamp
+                )
+            )
+            jobs_repository.update_fields(conn, job_id, status_message=message)
+        self._bus.publish(
+            "job.status", {"jobId": job_id, "agentId": agent_id, "message": message, "ts": stamp}
+        )
+        self._publish_job(job_id)
+
+    def history(self, job_id: str) -> list[StatusUpdate]:
+        query = (
+            select(job_status_updates)
+            .where(job_status_updates.c.job_id == job_id)
+            .order_by(job_status_updates.c.id)
+        )
+        with self._db.read() as conn:
+            return [
+                StatusUpdate(message=row["message"], agent_id=row["agent_id"], ts=row["ts"])
+                for row in conn.execute(query).mappings()
+            ]
+
+    def finish(self, *, job_id: str, agent_id: str, result: str | None) -> None:
+        """Mark the job done with the agent's own result, then stop the agent gracefully."""
+        with self._db.write() as conn:
+            job = jobs_repository.get(conn, job_id)
+            if job is None or JobStatus(job["status"]) not in ACTIVE:
+                state = job["status"] if job else "gone"
+                raise Conflict(f"job {job_id} is {state}; only a running job can be finished")
+            if job["current_agent_id"] != agent_id:
+                raise Conflict(f"agent {agent_id} is not the agent running job {job_id}")
+            jobs_repository.update_fields(
+                conn,
+                job_id,
+                status=JobStatus.DONE,
+                status_reason="finished by the agent",
+                result=result,
+                finished_at=now(),
+            )
+        self._publish_job(job_id)
+        self._schedule(
+            FINISH_GRACE_SEC,
+            lambda: self._stop_agent(agent_id, "finished", "finished by the agent"),
+        )

@@ -1,0 +1,1 @@
+"""The MCP server agents call: coordination tools, one module per tool group."""

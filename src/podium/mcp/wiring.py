@@ -1,0 +1,54 @@
+"""Gives each agent run its MCP endpoint, credential, lock hook and the rules of the house."""
+
+from __future__ import annotations
+
+import sys
+
+from podium.agents.runner import AgentWiring
+from podium.config import Settings
+from podium.mcp.credentials import AgentCredentials
+
+TOKEN_ENV = "PODIUM_AGENT_TOKEN"
+# Blocking tools (lock_files, wait_for_jobs, ask_user) may hold a call open for a long time.
+TOOL_TIMEOUT_MS = 3_700_000
+
+TOOLS_PROMPT = """\
+## Podium coordination (MCP server "podium")
+Your agent id is {agent_id}. Other agents may be working in the same repository right now.
+Tools: lock_files(files, reason) / release_files(files) / check_file_locks() for file locks;
+read_note, write_note, list_notes(prefix?), delete_note, watch_notes(keys?, prefix?, until_value?,
+timeout_ms?) for the shared scratchpad (use namespaced keys like "results/step1", and watch
+instead of polling); create_job(description, ...) and wait_for_jobs(job_ids, timeout_ms?) for
+sub-agents; ask_user(question) when only the user can decide; report_status(message) to show
+progress on the dashboard; finish_job(result?) when the task is complete.
+Locking rule: before you edit a file another agent might touch, call lock_files on it; release
+it with release_files as soon as you are done. An edit to a file locked by another agent is
+refused. If lock_files reports a deadlock, release your locks and try again."""
+
+
+def hook_command() -> str:
+    """The PreToolUse hook: a stdlib-only module, so it starts in milliseconds."""
+    return f"{sys.executable} -m podium.hook"
+
+
+class AgentWiringFactory:
+    def __init__(self, settings: Settings, credentials: AgentCredentials) -> None:
+        self._settings = settings
+        self._credentials = credentials
+
+    def __call__(self, agent_id: str, job_id: str) -> AgentWiring:
+        token = self._credentials.issue(agent_id)
+        base = self._settings.mcp_base_url
+        return AgentWiring(
+            env={
+                TOKEN_ENV: token,
+                "PODIUM_HOOK_URL": f"{base}/hook/lock",
+                "MCP_TOOL_TIMEOUT": str(TOOL_TIMEOUT_MS),
+            },
+            mcp_url=f"{base}/mcp/{agent_id}",
+            # Claude Code expands ${VAR} from the agent's environment, so the token never
+            # appears on a command line.
+            mcp_headers={"Authorization": f"Bearer ${{{TOKEN_ENV}}}"},
+            hook_command=hook_command(),
+            system_prompt=TOOLS_PROMPT.format(agent_id=agent_id),
+        )
