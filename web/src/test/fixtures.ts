@@ -1,0 +1,43 @@
+import type { Job } from "../api/types";
+
+let counter = 0;
+
+export function makeJob(overrides: Partial<Job> = {}): Job {
+  counter += 1;
+  const id = overrides.id ?? `job_${String(counter).padStart(4, "0")}`;
+  return {
+    id,
+    title: `Job ${id}`,
+    description: "do things",
+    status: "queued",
+    statusReason: null,
+    statusMessage: null,
+    priority: 0,
+    model: null,
+    workDir: "/tmp",
+    maxTurns: null,
+    stopMode: null,
+    stopValue: null,
+    dependsOn: [],
+    useWorktree: false,
+    interactive: false,
+    context: {},
+    templateId: null,
+    repeatIntervalSec: null,
+    scheduledAt: null,
+    retryPolicy: "none",
+    completionChecks: [],
+    projectId: null,
+    parentJobId: null,
+    currentAgentId: null,
+    result: null,
+    costUsd: 0,
+    prUrl: null,
+    flagged: false,
+    archived: false,
+    createdAt: `2026-01-01T00:00:${String(counter % 60).padStart(2, "0")}.${String(counter).padStart(6, "0")}Z`,
+    startedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
