@@ -109,6 +109,8 @@ class AgentRunner:
         self._on_finished = on_finished
         self._wire = wire
         self._live: dict[str, _Live] = {}
+        self._dirty: set[str] = set()
+        self._flush_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watcher: LogWatcher | None = None
         self._logs_dir = settings.agent_logs_dir.resolve()
@@ -267,8 +269,42 @@ class AgentRunner:
         )
         live = _Live(agent_id=agent_id, job_id=job_id, pid=pid, files=files, stream=stream)
         self._live[agent_id] = live
-        self._watcher.follow(files.log.name, stream.drain)
+        self._watcher.follow(files.log.name, lambda: self._mark_dirty(agent_id))
         return live
+
+    def _mark_dirty(self, agent_id: str) -> None:
+        self._dirty.add(agent_id)
+        if not self._flush_scheduled and self._loop is not None:
+            self._flush_scheduled = True
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        """Group commit: every log that changed since the last turn of the loop is read (one
+        chunk each) and stored in a single transaction; logs with more to read go round again,
+        so a large backlog never holds the loop for long."""
+        self._flush_scheduled = False
+        dirty, self._dirty = self._dirty, set()
+        batches = []
+        for agent_id in dirty:
+            live = self._live.get(agent_id)
+            if live is None:
+                continue
+            batch = live.stream.collect()
+            if batch is not None:
+                batches.append((live, batch))
+        if not batches:
+            return
+        try:
+            with self._db.write() as conn:
+                for live, batch in batches:
+                    live.stream.store(conn, batch)
+        except Exception:
+            log.exception("could not store agent output")
+            return
+        for live, batch in batches:
+            live.stream.announce(batch)
+            if batch.more:
+                self._mark_dirty(live.agent_id)
 
     # -- stopping ---------------------------------------------------------------------------
     def stop(self, agent_id: str, reason: str, detail: str | None = None) -> bool:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from podium.agents import repository
 from podium.agents.providers.base import AgentEvent, Provider, RunResult, Usage
 from podium.db.engine import Database
@@ -18,6 +20,16 @@ from podium.ids import now
 log = logging.getLogger(__name__)
 
 READ_CHUNK = 4 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Batch:
+    """Events parsed from one chunk of a log, waiting to be stored and published."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    published: list[dict[str, Any]] = field(default_factory=list)
+    stats_changed: bool = False
+    more: bool = False
 
 
 @dataclass(slots=True)
@@ -61,41 +73,51 @@ class AgentStream:
         self._on_cost = on_cost
 
     def drain(self, *, final: bool = False) -> None:
+        """Read, store and publish everything new, one chunk per transaction."""
+        while (batch := self.collect(final=final)) is not None:
+            with self._db.write() as conn:
+                self.store(conn, batch)
+            self.announce(batch)
+            if not batch.more:
+                return
+
+    def collect(self, *, final: bool = False) -> Batch | None:
+        """Parse the next chunk of complete lines (at most READ_CHUNK bytes) into a batch and
+        advance the in-memory state; None when there is nothing new. The caller stores it, so
+        many agents' batches can share one transaction (group commit)."""
         try:
             handle = self.log_path.open("rb")
         except FileNotFoundError:
-            return
+            return None
         with handle:
             handle.seek(self.state.offset)
-            while True:
-                chunk = handle.read(READ_CHUNK)
-                if not chunk:
-                    break
-                end = chunk.rfind(b"\n")
-                if final and len(chunk) < READ_CHUNK:
-                    take = len(chunk)  # the process is gone: an unterminated line is complete
-                elif end >= 0:
-                    take = end + 1
-                elif len(chunk) == READ_CHUNK:
-                    take = len(chunk)  # one over-long line: cut it rather than stall
-                else:
-                    break  # a partial line: wait for the rest
-                complete = chunk[:take]
-                handle.seek(self.state.offset + len(complete))
-                self._ingest(complete.splitlines(), self.state.offset + len(complete))
+            chunk = handle.read(READ_CHUNK)
+        if not chunk:
+            return None
+        end = chunk.rfind(b"\n")
+        if final and len(chunk) < READ_CHUNK:
+            take = len(chunk)  # the process is gone: an unterminated line is complete
+        elif end >= 0:
+            take = end + 1
+        elif len(chunk) == READ_CHUNK:
+            take = len(chunk)  # one over-long line: cut it rather than stall
+        else:
+            return None  # a partial line: wait for the rest
+        batch = self._parse_lines(chunk[:take].splitlines())
+        self.state.offset += take
+        batch.more = len(chunk) == READ_CHUNK
+        return batch
 
-    def _ingest(self, lines: list[bytes], new_offset: int) -> None:
+    def _parse_lines(self, lines: list[bytes]) -> Batch:
         state = self.state
         ts = now()
-        rows: list[dict[str, Any]] = []
-        published: list[dict[str, Any]] = []
-        stats_changed = False
+        batch = Batch()
         for raw in lines:
             if not raw.strip():
                 continue
             for event in self._parse(raw):
                 if event is None:
-                    stats_changed = True
+                    batch.stats_changed = True
                     continue
                 row = {
                     "agent_id": self.agent_id,
@@ -106,36 +128,43 @@ class AgentStream:
                     "data": event.data,
                 }
                 state.next_seq += 1
-                rows.append(row)
-                published.append(
+                batch.rows.append(row)
+                batch.published.append(
                     {"seq": row["seq"], "kind": event.kind, "ts": ts, "data": event.data}
                 )
-        state.offset = new_offset
-        with self._db.write() as conn:
-            repository.insert_events(conn, rows)
-            repository.update_fields(
-                conn,
-                self.agent_id,
-                log_offset=state.offset,
-                next_seq=state.next_seq,
-                session_id=state.session_id,
-                model=state.model,
-                num_turns=state.num_turns,
-                input_tokens=state.usage.input_tokens,
-                output_tokens=state.usage.output_tokens,
-                cache_read_tokens=state.usage.cache_read_tokens,
-                cache_write_tokens=state.usage.cache_write_tokens,
-                cost_usd=state.cost_usd,
-            )
-        if published:
+        return batch
+
+    def store(self, conn: Connection, batch: Batch) -> None:
+        state = self.state
+        repository.insert_events(conn, batch.rows)
+        repository.save_stream(
+            conn,
+            self.agent_id,
+            {
+                "log_offset": state.offset,
+                "next_seq": state.next_seq,
+                "session_id": state.session_id,
+                "model": state.model,
+                "num_turns": state.num_turns,
+                "input_tokens": state.usage.input_tokens,
+                "output_tokens": state.usage.output_tokens,
+                "cache_read_tokens": state.usage.cache_read_tokens,
+                "cache_write_tokens": state.usage.cache_write_tokens,
+                "cost_usd": state.cost_usd,
+            },
+        )
+
+    def announce(self, batch: Batch) -> None:
+        """Publish a stored batch; only after the commit, so listeners never see unsaved events."""
+        if batch.published:
             self._bus.publish(
                 "agent.output",
-                {"agentId": self.agent_id, "jobId": self.job_id, "events": published},
+                {"agentId": self.agent_id, "jobId": self.job_id, "events": batch.published},
             )
-        if stats_changed:
+        if batch.stats_changed:
             self._bus.publish("agent.updated", self.stats())
             if self._on_cost is not None:
-                self._on_cost(state.cost_usd)
+                self._on_cost(self.state.cost_usd)
 
     def _parse(self, raw: bytes) -> list[AgentEvent | None]:
         """Events to store; a None entry means the agent's stats changed."""

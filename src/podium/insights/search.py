@@ -29,6 +29,10 @@ def fts_query(user_query: str) -> str:
     return " ".join(terms)
 
 
+# Ranking every match of a common word over millions of lines takes most of a second; ranking
+# the newest RANK_WINDOW matches keeps a query in milliseconds and favours recent work.
+RANK_WINDOW = 5000
+
 _SEARCH = text(
     """
     SELECT e.agent_id, a.job_id, j.title AS job_title, e.seq, e.kind,
@@ -38,6 +42,9 @@ _SEARCH = text(
     JOIN agents a ON a.id = e.agent_id
     JOIN jobs j ON j.id = a.job_id
     WHERE agent_events_fts MATCH :query
+      AND agent_events_fts.rowid >= coalesce((
+        SELECT rowid FROM agent_events_fts WHERE agent_events_fts MATCH :query
+        ORDER BY rowid DESC LIMIT 1 OFFSET :window - 1), 0)
     ORDER BY agent_events_fts.rank
     LIMIT :limit
     """
@@ -49,5 +56,5 @@ def search_output(db: Database, user_query: str, limit: int = 50) -> list[Search
     if not query:
         return []
     with db.read() as conn:
-        rows = conn.execute(_SEARCH, {"query": query, "limit": limit}).mappings().all()
+        rows = conn.execute(_SEARCH, {"query": query, "limit": limit, "window": RANK_WINDOW}).mappings().all()
     return [SearchHit.model_validate(dict(row)) for row in rows]
