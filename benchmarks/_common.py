@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+from tests.support.podium_process import PodiumServer
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".bench"  # git-ignored; the 1M-line log and its database live here
-PODIUM_BIN = Path(sys.executable).with_name("podium")
 MODEL = "claude-sonnet-4-5"
 
 
@@ -59,75 +54,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PodiumServer:
-    """`podium serve` started the way a user starts it, on free ports, with its own data dir."""
-
-    def __init__(self, data_dir: Path, *, claude_bin: Path, max_agents: int = 20) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        # Settings that would change what is measured (a token, another database) are dropped.
-        ignored = ("AUTH_TOKEN", "DB_PATH", "HOST", "ORCHESTRATOR_API_URL", "SENTRY_DSN")
-        self.env = {k: v for k, v in os.environ.items() if k not in ignored} | {
-            "PORT": str(self.port),
-            "MCP_PORT": str(free_port()),
-            "PODIUM_DATA_DIR": str(data_dir),
-            "CLAUDE_BIN": str(claude_bin),
-            "MAX_CONCURRENT_AGENTS": str(max_agents),
-        }
-        self.log_path = data_dir / "server.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30) -> float:
-        """Start and wait for /api/health; returns the seconds that took."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            began = time.perf_counter()
-            self.proc = subprocess.Popen(
-                [str(PODIUM_BIN), "serve"], cwd=self.data_dir, env=self.env, stdout=log, stderr=log
-            )
-        deadline = began + timeout
-        with httpx.Client(timeout=1) as client:
-            while time.perf_counter() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"podium serve exited early:\n{self.log_tail()}")
-                try:
-                    if client.get(f"{self.url}/api/health").status_code == 200:
-                        return time.perf_counter() - began
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.01)
-        raise RuntimeError(f"podium serve did not become healthy:\n{self.log_tail()}")
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30)
-
-    def log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+def bench_server(data_dir: Path, *, claude_bin: Path, max_agents: int = 20) -> PodiumServer:
+    """The test harness's `podium serve`, with settings that would change what is measured (a
+    token, another database) dropped and the stand-in CLI in place."""
+    ignored = ("AUTH_TOKEN", "DB_PATH", "HOST", "ORCHESTRATOR_API_URL", "SENTRY_DSN")
+    env = {k: v for k, v in os.environ.items() if k not in ignored} | {
+        "CLAUDE_BIN": str(claude_bin),
+        "MAX_CONCURRENT_AGENTS": str(max_agents),
+    }
+    return PodiumServer(data_dir, env, cwd=data_dir)
 
 
 def kill_standin(pid: int, standin: Path) -> None:

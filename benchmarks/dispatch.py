@@ -24,7 +24,7 @@ from inotify_simple import INotify, flags
 
 from benchmarks._common import (
     Metric,
-    PodiumServer,
+    bench_server,
     dumps,
     init_line,
     kill_standin,
@@ -120,7 +120,7 @@ def run() -> list[Metric]:
     standin = tmp / "claude-standin"
     write_standin(standin, marks_dir)
     marks = Marks(marks_dir)
-    server = PodiumServer(tmp / "data", claude_bin=standin, max_agents=250)
+    server = bench_server(tmp / "data", claude_bin=standin, max_agents=250)
     pids: list[int] = []
     try:
         sh_true = bare_shell_reference()

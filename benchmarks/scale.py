@@ -26,7 +26,7 @@ import psutil
 
 from benchmarks._common import (
     Metric,
-    PodiumServer,
+    bench_server,
     dumps,
     init_line,
     kill_standin,
@@ -120,7 +120,7 @@ def run() -> list[Metric]:
     transcript, standin = tmp / "transcript.ndjson", tmp / "claude-standin"
     lines_per_agent = write_transcript(transcript)
     write_standin(standin, transcript, marks, fifo)
-    server = PodiumServer(tmp / "data", claude_bin=standin, max_agents=AGENTS + 20)
+    server = bench_server(tmp / "data", claude_bin=standin, max_agents=AGENTS + 20)
     started: dict[str, tuple[float, int]] = {}
     sampler: RssSampler | None = None
     try:

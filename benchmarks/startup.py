@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks._common import Metric, PodiumServer
+from benchmarks._common import Metric, bench_server
 
 RUNS = 3
 
@@ -27,9 +27,9 @@ def run() -> list[Metric]:
         for i in range(RUNS):
             data = tmp / f"data-{i}"
             for into in (fresh, again):
-                server = PodiumServer(data, claude_bin=standin)
+                server = bench_server(data, claude_bin=standin)
                 try:
-                    into.append(server.start())
+                    into.append(server.start().startup_seconds)
                 finally:
                     server.stop()
     finally:

@@ -57,10 +57,16 @@ class PodiumServer:
         self.mcp_port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
+        self.startup_seconds = 0.0
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
 
     def start(self, timeout: float = 30) -> PodiumServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -73,16 +79,19 @@ class PodiumServer:
         self.proc = subprocess.Popen(
             [str(PODIUM_BIN), "serve"], cwd=self.cwd, env=env, stdout=log, stderr=log
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"podium serve exited early:\n{self.log_text()}")
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
+        began = time.monotonic()
+        deadline = began + timeout
+        with httpx.Client(timeout=1) as client:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"podium serve exited early:\n{self.log_text()}")
+                try:
+                    if client.get(f"{self.url}/api/health").status_code == 200:
+                        self.startup_seconds = time.monotonic() - began
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.01)
         raise RuntimeError(f"podium serve did not become healthy:\n{self.log_text()}")
 
     def log_text(self) -> str:
