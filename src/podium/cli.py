@@ -59,7 +59,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        typer.echo(f"podium: cannot start: {exc.strerror or exc}", err=True)
+        typer.echo(f"podium: {exc}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 
 import uvicorn
 
@@ -42,24 +43,32 @@ async def run_server(settings: Settings) -> None:
             timeout_graceful_shutdown=2,
         )
     )
-    # Agents need the MCP server from their first second, so it listens before the API (whose
-    # start-up re-attaches agents and starts dispatching).
-    mcp_task = asyncio.create_task(mcp.serve(), name="mcp-server")
-    while not mcp.started:
-        if mcp_task.done():
-            await mcp_task
-            raise OSError(f"could not listen on {settings.host}:{settings.mcp_port} (MCP_PORT)")
-        await asyncio.sleep(0.01)
+    # Both ports are bound before anything starts: a taken port is one clear error, and agents
+    # re-attached at start-up can reach the MCP port at once (connections wait in its backlog).
+    mcp_socket = listen(settings.host, settings.mcp_port, "MCP_PORT")
+    api_socket = listen(settings.host, settings.port, "PORT")
     log.info(
         "Podium listening on http://%s:%s (MCP on port %s)",
         settings.host,
         settings.port,
         settings.mcp_port,
     )
+    mcp_task = asyncio.create_task(mcp.serve(sockets=[mcp_socket]), name="mcp-server")
     try:
-        await api.serve()
+        await api.serve(sockets=[api_socket])
     finally:
         mcp.should_exit = True
         await mcp_task
-    if not api.started:
-        raise OSError(f"could not listen on {settings.host}:{settings.port} (PORT)")
+
+
+def listen(host: str, port: int, setting: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port} ({setting}): {exc.strerror}") from None
+    return sock
