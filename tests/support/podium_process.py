@@ -46,6 +46,10 @@ def agent_env(home: Path, anthropic_url: str | None) -> dict[str, str]:
     return env
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class PodiumServer:
     """One `podium serve` process. `kill()` is kill -9; `start()` again reuses the data dir."""
 
@@ -58,6 +62,7 @@ class PodiumServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
         self.startup_seconds = 0.0
+        self.started_once = False
 
     @property
     def url(self) -> str:
@@ -68,7 +73,19 @@ class PodiumServer:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, timeout: float = 30) -> PodiumServer:
+    def start(self, timeout: float = 60) -> PodiumServer:
+        """Start and wait until healthy. A first start whose ports were taken meanwhile (tests
+        run in parallel) tries fresh ports; a restart keeps its ports, as agents know them."""
+        for attempt in range(3):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if self.started_once or attempt == 2:
+                    raise
+                self.port, self.mcp_port = free_port(), free_port()
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> PodiumServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = self.env | {
             "PORT": str(self.port),
@@ -84,10 +101,14 @@ class PodiumServer:
         with httpx.Client(timeout=1) as client:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"podium serve exited early:\n{self.log_text()}")
+                    log = self.log_text()
+                    if "cannot listen on" in log:
+                        raise PortTaken(log)
+                    raise RuntimeError(f"podium serve exited early:\n{log}")
                 try:
                     if client.get(f"{self.url}/api/health").status_code == 200:
                         self.startup_seconds = time.monotonic() - began
+                        self.started_once = True
                         return self
                 except httpx.HTTPError:
                     pass

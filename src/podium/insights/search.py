@@ -56,5 +56,9 @@ def search_output(db: Database, user_query: str, limit: int = 50) -> list[Search
     if not query:
         return []
     with db.read() as conn:
-        rows = conn.execute(_SEARCH, {"query": query, "limit": limit, "window": RANK_WINDOW}).mappings().all()
+        rows = (
+            conn.execute(_SEARCH, {"query": query, "limit": limit, "window": RANK_WINDOW})
+            .mappings()
+            .all()
+        )
     return [SearchHit.model_validate(dict(row)) for row in rows]
