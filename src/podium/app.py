@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from podium.api import errors, ws
+from podium.api import errors, terminal, ws
 from podium.api.routes import agents, coordination, insights, jobs, projects
 from podium.api.routes import settings as settings_routes
 from podium.api.security import RequestGuard
@@ -49,6 +49,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         insights.router,
         coordination.router,
         ws.router,
+        terminal.router,
     ):
         app.include_router(router)
     _mount_dashboard(app, WEB_DIST)

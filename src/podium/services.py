@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
 from podium.agents.providers.claude import ClaudeProvider
 from podium.agents.registry import ProviderRegistry
@@ -58,6 +59,7 @@ class Services:
     questions: QuestionService
     reports: JobReports
     credentials: AgentCredentials
+    interactive: InteractiveSessions
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -78,6 +80,7 @@ class Services:
             holder["questions"].expire_for_agent(outcome.agent_id)
             holder["lifecycle"].agent_finished(outcome)
 
+        interactive = InteractiveSessions(settings=settings, db=db, bus=bus)
         runner = AgentRunner(
             settings=settings,
             db=db,
@@ -85,6 +88,7 @@ class Services:
             providers=providers,
             on_finished=on_finished,
             wire=AgentWiringFactory(settings, credentials),
+            interactive=interactive,
         )
         wake = _Wake()
         jobs = JobService(settings=settings, db=db, bus=bus, runner=runner, wake_dispatcher=wake)
@@ -129,6 +133,7 @@ class Services:
             questions=questions,
             reports=reports,
             credentials=credentials,
+            interactive=interactive,
         )
 
     def settings_base_dir(self) -> Path:
@@ -141,12 +146,14 @@ class Services:
         self.app_settings.load()
         self.locks.load()
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
+        self.interactive.start()
         await self.runner.start()
         self.dispatcher.start()
 
     async def close(self) -> None:
         await self.dispatcher.close()
         await self.runner.close()
+        self.interactive.close()
         self.db.dispose()
 
 

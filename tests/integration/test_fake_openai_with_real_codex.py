@@ -120,7 +120,9 @@ class Run:
         return total
 
 
-def run_codex(spec: LaunchSpec, prompt: str, *, timeout: float = 120) -> Run:
+def run_codex(
+    spec: LaunchSpec, prompt: str, *, timeout: float = 120, env_extra: dict[str, str] | None = None
+) -> Run:
     """Run the provider's argv like Podium: stdin from the prompt file, stdout to a log file."""
     home = spec.work_dir.parent / "codex-home"
     logs = spec.work_dir.parent / "logs"
@@ -131,6 +133,7 @@ def run_codex(spec: LaunchSpec, prompt: str, *, timeout: float = 120) -> Run:
     # Drop the caller's own Codex/OpenAI settings so they cannot leak into the run.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CODEX_"))}
     env.update(CODEX_HOME=str(home), OPENAI_API_KEY="sk-test", NO_PROXY="127.0.0.1,localhost")
+    env.update(env_extra or {})
     with prompt_file.open("rb") as stdin, log_file.open("wb") as stdout:
         proc = subprocess.run(
             PROVIDER.command(spec),
@@ -374,9 +377,10 @@ def test_mcp_tool_through_namespace(fake: ScriptedOpenAI, workdir: pathlib.Path)
             fake,
             workdir,
             mcp_url=f"http://127.0.0.1:{port}/mcp",
-            mcp_headers={"X-Agent-Id": "ag_test", "X-Job-Id": 'job "1"'},
+            # Claude's header template: codex ignores it and uses bearer_token_env_var.
+            mcp_headers={"Authorization": "Bearer ${PODIUM_AGENT_TOKEN}"},
         )
-        run = run_codex(spec, f"note {mark}")
+        run = run_codex(spec, f"note {mark}", env_extra={"PODIUM_AGENT_TOKEN": "tok-123"})
     finally:
         uv_server.should_exit = True
         thread.join(timeout=10)
@@ -391,8 +395,8 @@ def test_mcp_tool_through_namespace(fake: ScriptedOpenAI, workdir: pathlib.Path)
     assert use.data["input"] == {"text": "hi note"}
     assert result.data["content"] == "noted: hi note" and result.data["isError"] is False
     assert "noted: hi note" in (run.result.text or "")
-    assert any(h.get("x-agent-id") == "ag_test" for h in headers)
-    assert any(h.get("x-job-id") == 'job "1"' for h in headers)
+    assert headers and all(h.get("authorization") == "Bearer tok-123" for h in headers)
+    assert "tok-123" not in " ".join(PROVIDER.command(spec))  # not on the command line
 
 
 # ---------------------------------------------------------------- the fake on its own

@@ -305,7 +305,7 @@ def test_command_provider_mcp_and_resume() -> None:
         model="codex",
         openai_base_url="http://127.0.0.1:9999/v1",
         mcp_url="http://127.0.0.1:8000/mcp",
-        mcp_headers={"X-Agent-Id": "ag_1", "X-Note": 'say "hi"'},
+        mcp_headers={"Authorization": "Bearer ${PODIUM_AGENT_TOKEN}"},  # Claude's; ignored
         resume_session_id="01a211f7-ccc8-7192-9a76-14c252033709",
         system_prompt='Line one\nline "two" \\ \u00e9',
     )
@@ -321,7 +321,7 @@ def test_command_provider_mcp_and_resume() -> None:
         "model_providers.podium.wire_api": '"responses"',
         "model_providers.podium.supports_websockets": "false",
         "mcp_servers.podium.url": '"http://127.0.0.1:8000/mcp"',
-        "mcp_servers.podium.http_headers": '{"X-Agent-Id" = "ag_1", "X-Note" = "say \\"hi\\""}',
+        "mcp_servers.podium.bearer_token_env_var": '"PODIUM_AGENT_TOKEN"',
         "mcp_servers.podium.tool_timeout_sec": "3600",
         "developer_instructions": '"Line one\\nline \\"two\\" \\\\ \u00e9"',
     }

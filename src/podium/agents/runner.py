@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from podium.agents import gitdiff, repository
+from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.logwatch import LogWatcher
 from podium.agents.process import (
     AgentFiles,
@@ -62,6 +64,7 @@ class LaunchRequest:
     time_limit_sec: float | None = None
     resume_session_id: str | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    interactive: bool = False  # the CLI's TUI in tmux (podium.agents.interactive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,14 @@ class _Live:
     timers: list[asyncio.TimerHandle] = field(default_factory=list)
     stop_reason: str | None = None
     stop_detail: str | None = None
+    interactive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Pane:
+    """An interactive agent's process: the first process of its tmux pane (not our child)."""
+
+    pid: int
 
 
 class AgentRunner:
@@ -103,6 +114,7 @@ class AgentRunner:
         providers: ProviderRegistry,
         on_finished: Callable[[AgentOutcome], None],
         wire: Callable[[str, str], AgentWiring] | None = None,
+        interactive: InteractiveSessions | None = None,
     ) -> None:
         self._settings = settings
         self._db = db
@@ -110,6 +122,7 @@ class AgentRunner:
         self._providers = providers
         self._on_finished = on_finished
         self._wire = wire
+        self._interactive = interactive
         self._live: dict[str, _Live] = {}
         self._dirty: set[str] = set()
         self._flush_scheduled = False
@@ -145,6 +158,12 @@ class AgentRunner:
         return None
 
     # -- launch -----------------------------------------------------------------------------
+    def send_to_session(self, agent_id: str, message: str) -> bool:
+        """Type a follow-up into a live interactive agent's TUI; False if there is none."""
+        if self._interactive is None or agent_id not in self._live:
+            return False
+        return self._interactive.send_message(agent_id, message)
+
     def launch(self, request: LaunchRequest) -> str:
         """Spawn an agent for a job; returns the agent id. Raises LaunchFailed with a reason."""
         assert self._loop is not None and self._watcher is not None, "runner not started"
@@ -171,6 +190,7 @@ class AgentRunner:
                         created + request.time_limit_sec if request.time_limit_sec else None
                     ),
                     "created_at": created,
+                    "interactive": request.interactive,
                 },
             )
         wiring = self._wire(agent_id, request.job_id) if self._wire else AgentWiring()
@@ -193,7 +213,13 @@ class AgentRunner:
         argv = provider.command(spec)
         env = self._env(agent_id, request) | dict(wiring.env)
         try:
-            child = spawn(argv, cwd=request.work_dir, env=env, files=files)
+            # --- interactive mode (podium.agents.interactive): the TUI in a tmux session ---
+            if request.interactive:
+                child: subprocess.Popen[bytes] | _Pane = self._spawn_interactive(
+                    agent_id, request, provider, spec, env, files
+                )
+            else:
+                child = spawn(argv, cwd=request.work_dir, env=env, files=files)
         except OSError as exc:
             reason = f"could not start {provider.name} ({binary}): {exc.strerror or exc}"
             with self._db.write() as conn:
@@ -214,7 +240,9 @@ class AgentRunner:
         state = StreamState(session_id=request.resume_session_id, model=request.model)
         live = self._follow(agent_id, request.job_id, child.pid, files, provider, state)
         live.budget_usd = request.budget_usd
-        live.watch = ExitWatch(self._loop, child.pid, lambda s: self._exited(agent_id, s), child)
+        live.interactive = request.interactive
+        popen = child if isinstance(child, subprocess.Popen) else None
+        live.watch = ExitWatch(self._loop, child.pid, lambda s: self._exited(agent_id, s), popen)
         if request.time_limit_sec is not None:
             self._arm_time_limit(live, request.time_limit_sec)
         self._loop.create_task(self._record_base_tree(agent_id, request.work_dir))
@@ -223,6 +251,47 @@ class AgentRunner:
             {"id": agent_id, "jobId": request.job_id, "status": "running", "pid": child.pid},
         )
         return agent_id
+
+    # --- interactive mode ---------------------------------------------------------------
+    def _spawn_interactive(
+        self,
+        agent_id: str,
+        request: LaunchRequest,
+        provider: Provider,
+        spec: LaunchSpec,
+        env: dict[str, str],
+        files: AgentFiles,
+    ) -> _Pane:
+        build = getattr(provider, "interactive_command", None)
+        if self._interactive is None or build is None:
+            raise OSError(f"{provider.name} has no interactive mode here")
+        argv: list[str] = build(spec)
+        env = self._interactive.environment(
+            job_id=request.job_id, provider=provider.name, work_dir=request.work_dir, env=env
+        )
+        pid = self._interactive.spawn(
+            agent_id=agent_id,
+            job_id=request.job_id,
+            provider=provider.name,
+            argv=argv,
+            env=env,
+            work_dir=request.work_dir,
+            exit_file=files.exit,
+            prompt=request.prompt,
+        )
+        return _Pane(pid)
+
+    def _end_interactive(self, live: _Live) -> None:
+        """The TUI ended: close its viewers; `/exit` (code 0) counts as a finished run."""
+        if self._interactive is None:
+            return
+        last = self._interactive.ended(live.agent_id)
+        state = live.stream.state
+        if state.result is None and live.stop_reason is None:
+            code = live.files.read_exit_code()
+            state.result = RunResult(text=last, is_error=code not in (0, None), subtype="success")
+
+    # --- end of interactive mode -----------------------------------------------------------
 
     def _binary_for(self, provider: Provider) -> str:
         return self._settings.codex_bin if provider.name == "codex" else self._settings.claude_bin
@@ -318,6 +387,8 @@ class AgentRunner:
             return False
         if live.stop_reason is None:
             live.stop_reason, live.stop_detail = reason, detail
+        if live.interactive and self._interactive is not None:
+            self._interactive.kill(agent_id)  # interactive mode: ends the tmux session too
         signal_group(live.pid, signal.SIGTERM)
         assert self._loop is not None
         live.timers.append(
@@ -352,6 +423,8 @@ class AgentRunner:
         # Sweep up anything the CLI left behind in its group (background shells, servers).
         signal_group(live.pid, signal.SIGKILL)
         live.stream.drain(final=True)
+        if live.interactive:
+            self._end_interactive(live)  # interactive mode
         exit_code = live.files.read_exit_code()
         if exit_code is None and wait_status is not None:
             exit_code = wait_status
@@ -459,6 +532,9 @@ class AgentRunner:
                 state=state,
             )
             stream.drain(final=True)
+            if row["interactive"] and stream.state.result is None:  # interactive mode
+                code = files.read_exit_code()
+                stream.state.result = RunResult(None, code not in (0, None), "success")
             self._finalise(
                 row["id"],
                 row["job_id"],
@@ -471,6 +547,9 @@ class AgentRunner:
             return
         live = self._follow(row["id"], row["job_id"], pid, files, provider, state)
         live.watch = watch
+        if row["interactive"] and self._interactive is not None:  # interactive mode
+            live.interactive = True
+            self._interactive.adopt(row["id"], row["job_id"], provider.name)
         self._restore_limits(live, row)
         live.stream.drain()
         log.info("re-attached to agent %s (pid %s)", row["id"], pid)

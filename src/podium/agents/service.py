@@ -33,6 +33,7 @@ class Agent(ApiModel):
     cost_usd: float
     work_dir: str
     interactive: bool
+    activity: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -114,6 +115,7 @@ def to_schema(row: RowMapping) -> Agent:
         cost_usd=row["cost_usd"],
         work_dir=row["work_dir"],
         interactive=bool(row["interactive"]),
+        activity=row["activity"],
         created_at=to_datetime(row["created_at"]),
         started_at=to_datetime(row["started_at"]),
         finished_at=to_datetime(row["finished_at"]),

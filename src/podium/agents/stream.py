@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from podium.agents import repository
-from podium.agents.providers.base import AgentEvent, Provider, RunResult, Usage
+from podium.agents.providers.base import AgentEvent, ParsedLine, Provider, RunResult, Usage
 from podium.db.engine import Database
+from podium.db.tables import agents
 from podium.events import EventBus
 from podium.ids import now
 
@@ -45,11 +46,25 @@ class StreamState:
     cost_usd: float = 0.0
     result: RunResult | None = None
     seen_usage_keys: set[str] = field(default_factory=set)
+    # What the session had used before this agent (for `usage_is_total` lines); None until the
+    # first total arrives. Not stored: it is read from the database again after a restart.
+    usage_baseline: Usage | None = None
 
 
 class AgentStream:
     """One agent's log follower. `drain()` reads whatever is new; call it on every file change
-    and once more after the process ends (`final=True` also takes an unterminated last line)."""
+    and once more after the process ends (`final=True` also takes an unterminated last line).
+
+    Usage is normally per model response and added up. A line marked ``usage_is_total`` (codex's
+    ``turn.completed``) carries the session's running total instead, which a resumed session
+    restores, so it includes earlier agents' runs of the same session. The rule: an agent's
+    usage is the latest total minus the session's usage *before* this agent, and that baseline
+    is the usage Podium already recorded for the other agents of the same session (same
+    provider, same ``session_id``), read once at the agent's first total. A fresh session's
+    baseline is zero. Each total replaces the agent's usage (so a repeated or re-read total
+    changes nothing) and its cost is that usage priced. Tokens spent by an earlier run that
+    ended before reporting its total (killed mid-turn) land on the next agent of the session.
+    """
 
     def __init__(
         self,
@@ -182,7 +197,13 @@ class AgentStream:
             state.session_id = parsed.session_id
         if parsed.model and state.model is None:
             state.model = parsed.model
-        if parsed.usage is not None and parsed.usage_key not in state.seen_usage_keys:
+        if parsed.model_turns:
+            state.num_turns += parsed.model_turns
+            out.append(None)
+        if parsed.usage is not None and parsed.usage_is_total:
+            self._apply_total(parsed, parsed.usage)
+            out.append(None)
+        elif parsed.usage is not None and parsed.usage_key not in state.seen_usage_keys:
             if parsed.usage_key is not None:
                 state.seen_usage_keys.add(parsed.usage_key)
             state.usage.add(parsed.usage)
@@ -203,6 +224,44 @@ class AgentStream:
                 state.usage = result.usage
             out.append(None)
         return out
+
+    def _apply_total(self, parsed: ParsedLine, total: Usage) -> None:
+        """The agent's usage and cost from a session total; see the class docstring."""
+        state = self.state
+        if state.usage_baseline is None:
+            state.usage_baseline = self._session_usage_before()
+        base = state.usage_baseline
+        state.usage = Usage(
+            max(0, total.input_tokens - base.input_tokens),
+            max(0, total.output_tokens - base.output_tokens),
+            max(0, total.cache_read_tokens - base.cache_read_tokens),
+            max(0, total.cache_write_tokens - base.cache_write_tokens),
+        )
+        if parsed.turn_completed and parsed.usage_key not in state.seen_usage_keys:
+            state.num_turns += 1
+        if parsed.usage_key is not None:
+            state.seen_usage_keys.add(parsed.usage_key)
+        priced = self.provider.price(parsed.model or state.model, state.usage)
+        if priced is not None:
+            state.cost_usd = priced
+
+    def _session_usage_before(self) -> Usage:
+        """Usage recorded for the other agents of this agent's session (zero for a new one)."""
+        if not self.state.session_id:
+            return Usage()
+        query = select(
+            func.coalesce(func.sum(agents.c.input_tokens), 0),
+            func.coalesce(func.sum(agents.c.output_tokens), 0),
+            func.coalesce(func.sum(agents.c.cache_read_tokens), 0),
+            func.coalesce(func.sum(agents.c.cache_write_tokens), 0),
+        ).where(
+            agents.c.session_id == self.state.session_id,
+            agents.c.provider == self.provider.name,
+            agents.c.id != self.agent_id,
+        )
+        with self._db.read() as conn:
+            row = conn.execute(query).one()
+        return Usage(*(int(value) for value in row))
 
     def stats(self) -> dict[str, Any]:
         state = self.state

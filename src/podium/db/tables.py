@@ -107,6 +107,7 @@ agents = Table(
     Column("budget_usd", Float),
     Column("deadline_at", Float),
     Column("interactive", Boolean, nullable=False, default=False),
+    Column("activity", Text),  # interactive agents: busy | idle | waiting (0003)
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),

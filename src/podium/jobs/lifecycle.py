@@ -92,6 +92,7 @@ class JobLifecycle:
             budget_usd=job["stop_value"] if job["stop_mode"] == "budget" else None,
             time_limit_sec=job["stop_value"] * 60 if job["stop_mode"] == "time" else None,
             resume_session_id=resume,
+            interactive=bool(job["interactive"]),
         )
         try:
             agent_id = self._runner.launch(request)

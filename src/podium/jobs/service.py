@@ -286,6 +286,13 @@ class JobService:
         return repository.to_schema(self._require(conn, values["id"]))
 
     def continue_(self, job_id: str, message: str) -> Job:
+        """A live interactive session gets the message typed in; otherwise the job is queued
+        again to resume its agent's session."""
+        with self._db.read() as conn:
+            live = self._require(conn, job_id)
+        agent_id = live["current_agent_id"]
+        if live["interactive"] and agent_id and self._runner.send_to_session(agent_id, message):
+            return repository.to_schema(live)
         with self._db.write() as conn:
             row = self._require(conn, job_id)
             status = JobStatus(row["status"])

@@ -4,6 +4,7 @@
   passed to the MCP app at `/mcp` with the verified id in `x-podium-agent-id` (any such header
   the client sent is dropped first).
 - `/hook/lock` answers the PreToolUse lock hook with the same credential.
+- `/hook/state` takes an interactive agent's state hooks (busy/idle/waiting) likewise.
 - Browsers have no business here: a request carrying an Origin, or a Host that is not this
   machine, is refused (DNS rebinding)."""
 
@@ -30,12 +31,14 @@ class McpGuard:
         credentials: AgentCredentials,
         bind_host: str,
         hook: HookHandler,
+        state_hook: HookHandler | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
         self.any_host = bind_host in WILDCARD_HOSTS
         self.allowed_hosts = set(LOOPBACK_NAMES) | {bind_host.lower()}
         self.hook = hook
+        self.state_hook = state_hook
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +61,9 @@ class McpGuard:
                 extra=[(b"www-authenticate", b"Bearer")],
             )
             return
-        if path == "/hook/lock" and scope["method"] == "POST":
+        hooks = {"/hook/lock": self.hook, "/hook/state": self.state_hook}
+        handler = hooks.get(path)
+        if handler is not None and scope["method"] == "POST":
             body = await _read_body(receive)
             try:
                 payload = json.loads(body or b"{}")
@@ -67,7 +72,7 @@ class McpGuard:
             if not isinstance(payload, dict):
                 await _json(send, 422, {"error": {"code": "invalid", "message": "bad JSON"}})
                 return
-            await _json(send, 200, await self.hook(agent_id, payload))
+            await _json(send, 200, await handler(agent_id, payload))
             return
         parts = path.strip("/").split("/")
         if parts[0] != "mcp" or len(parts) > 2 or (len(parts) == 2 and parts[1] != agent_id):

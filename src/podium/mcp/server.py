@@ -40,7 +40,11 @@ def build_mcp_app(services: Services) -> ASGIApp:
         return lock_hook_decision(services, agent_id, payload)
 
     return McpGuard(
-        inner, credentials=services.credentials, bind_host=services.settings.host, hook=hook
+        inner,
+        credentials=services.credentials,
+        bind_host=services.settings.host,
+        hook=hook,
+        state_hook=services.interactive.hook,
     )
 
 

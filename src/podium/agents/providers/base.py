@@ -56,6 +56,12 @@ class ParsedLine:
     usage_key: str | None = None
     turn_completed: bool = False
     result: RunResult | None = None
+    # `usage` is the session's running total, not one response's (codex's turn.completed):
+    # the stream derives the agent's own share from it instead of adding it up.
+    usage_is_total: bool = False
+    # Model requests this line shows were made, for providers whose usage lines do not mark
+    # every request (codex reports usage once per run; each tool call it starts took one).
+    model_turns: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,31 @@ class ClaudeProvider:
             argv += ["--settings", json.dumps(settings)]
         return argv
 
+    def interactive_command(self, spec: LaunchSpec) -> list[str]:
+        """The TUI's argv (interactive mode, run in tmux): no --print; the prompt is typed in.
+        Hooks report busy/idle to Podium (podium.agents.interactive.state_hook)."""
+        from podium.agents.interactive.state_hook import command as state_command
+
+        argv = [spec.binary, "--dangerously-skip-permissions"]
+        if spec.system_prompt:
+            argv += ["--append-system-prompt", spec.system_prompt]
+        if spec.model:
+            argv += ["--model", spec.model]
+        if spec.resume_session_id:
+            argv += ["--resume", spec.resume_session_id]
+        if spec.mcp_url:
+            server = {"type": "http", "url": spec.mcp_url, "headers": spec.mcp_headers}
+            argv += ["--mcp-config", json.dumps({"mcpServers": {"podium": server}})]
+        hooks: dict[str, Any] = {
+            event: [{"hooks": [{"type": "command", "command": state_command(event)}]}]
+            for event in ("SessionStart", "UserPromptSubmit", "Stop", "Notification")
+        }
+        if spec.hook_command:
+            hook = {"type": "command", "command": spec.hook_command}
+            hooks["PreToolUse"] = [{"matcher": LOCKED_TOOLS, "hooks": [hook]}]
+        argv += ["--settings", json.dumps({"hooks": hooks})]
+        return argv
+
     def parse_line(self, line: dict[str, Any]) -> ParsedLine:
         kind = line.get("type")
         if kind == "system":

@@ -11,8 +11,15 @@ What `codex exec --json` (checked with codex-cli 0.169) prints, and how it maps:
   turn goes on, so they become ``system`` events: an ``error`` event would fail the
   ``no_error_in_output`` completion check of every run.
 * ``turn.completed`` (``usage``): codex's running token total for the whole thread, restored on
-  resume, so a resumed run reports earlier runs' tokens too. One per `codex exec` run.
+  resume, so a resumed run reports earlier runs' tokens too. One per `codex exec` run, at its
+  end. It is marked ``usage_is_total``: the stream turns it into the agent's own share (see
+  `podium.agents.stream.AgentStream`).
 * ``error`` / ``turn.failed``: the turn failed (e.g. a 400 from the API, retries exhausted).
+
+Turns: codex prints no line per model request, so ``num_turns`` counts them from what it does
+print: each tool call it starts (a command, an MCP call, a patch, a web search) took one request,
+and ``turn.completed`` adds the request that gave the final answer. Parallel tool calls of one
+response count once each, so the figure errs high, never low (it is the one a turn cap checks).
 
 Codex has no final ``result`` line. The provider is stateless, so every ``agent_message`` is
 reported as the run's result; the stream keeps the last one, which is the final answer, and a
@@ -36,6 +43,9 @@ from podium.agents.providers.base import (
 _TOOL_RESULT_LIMIT = 20_000
 PROVIDER_ID = "podium"  # the `model_providers.<id>` entry that points codex at OPENAI_BASE_URL
 MCP_SERVER = "podium"
+# The environment variable holding the agent's MCP credential (podium.mcp.wiring.TOKEN_ENV; not
+# imported, so providers do not depend on the MCP package).
+MCP_TOKEN_ENV = "PODIUM_AGENT_TOKEN"
 # Podium's MCP tools may block (waiting for other agents); codex's default is 60 seconds.
 MCP_TOOL_TIMEOUT_SEC = 3600
 _PREFIXES = ("codex", "gpt-", "o3", "o4")
@@ -169,17 +179,37 @@ class CodexProvider:
         if spec.mcp_url:
             prefix = f"mcp_servers.{MCP_SERVER}"
             argv += _config(f"{prefix}.url", _toml_str(spec.mcp_url))
-            if spec.mcp_headers:
-                pairs = ", ".join(
-                    f"{_toml_str(k)} = {_toml_str(v)}" for k, v in spec.mcp_headers.items()
-                )
-                argv += _config(f"{prefix}.http_headers", "{" + pairs + "}")
+            # Codex sends `Authorization: Bearer $<var>` itself, read from its environment, so
+            # the token stays off the command line. `spec.mcp_headers` is not used: it holds a
+            # `${VAR}` template that only Claude Code expands.
+            argv += _config(f"{prefix}.bearer_token_env_var", _toml_str(MCP_TOKEN_ENV))
             argv += _config(f"{prefix}.tool_timeout_sec", str(MCP_TOOL_TIMEOUT_SEC))
         if spec.system_prompt:
             argv += _config("developer_instructions", _toml_str(spec.system_prompt))
         if spec.resume_session_id:
             argv += ["resume", spec.resume_session_id]
         argv.append("-")  # the prompt comes from stdin
+        return argv
+
+    def interactive_command(self, spec: LaunchSpec) -> list[str]:
+        """The TUI's argv (interactive mode, run in tmux); the prompt is typed in.
+
+        The work dir is trusted through `-c projects=...` (no "Trust this folder?" screen, the
+        user's config untouched); codex's `notify` program reports each finished turn to Podium
+        (podium.agents.interactive.state_hook), which marks the agent idle."""
+        from podium.agents.interactive.state_hook import notify_argv
+
+        batch = self.command(spec)
+        options = batch[batch.index("--skip-git-repo-check") + 1 : batch.index("-")]
+        if "resume" in options:
+            options = options[: options.index("resume")]
+        argv = [spec.binary]
+        if spec.resume_session_id:
+            argv += ["resume", spec.resume_session_id]
+        argv += options
+        trusted = f"{{{_toml_str(str(spec.work_dir))}={{trust_level={_toml_str('trusted')}}}}}"
+        argv += _config("projects", trusted)
+        argv += _config("notify", "[" + ", ".join(_toml_str(a) for a in notify_argv()) + "]")
         return argv
 
     def parse_line(self, line: dict[str, Any]) -> ParsedLine:
@@ -220,7 +250,8 @@ class CodexProvider:
         if item_type == "command_execution":
             if started:
                 return ParsedLine(
-                    events=[_tool_use(item_id, "exec_command", {"cmd": item.get("command")})]
+                    events=[_tool_use(item_id, "exec_command", {"cmd": item.get("command")})],
+                    model_turns=1,
                 )
             if completed:
                 exit_code = item.get("exit_code")
@@ -233,7 +264,10 @@ class CodexProvider:
         if item_type == "mcp_tool_call":
             name = f"{item.get('server')}.{item.get('tool')}"
             if started:
-                return ParsedLine(events=[_tool_use(item_id, name, item.get("arguments") or {})])
+                return ParsedLine(
+                    events=[_tool_use(item_id, name, item.get("arguments") or {})],
+                    model_turns=1,
+                )
             if completed:
                 error = item.get("error")
                 if isinstance(error, dict) and error.get("message"):
@@ -269,11 +303,13 @@ class CodexProvider:
                 events=[
                     _tool_use(item_id, "apply_patch", {"changes": changes}),
                     _tool_result(item_id, summary, failed),
-                ]
+                ],
+                model_turns=1,
             )
         if item_type == "web_search":
             return ParsedLine(
-                events=[_tool_use(item_id, "web_search", {"query": item.get("query")})]
+                events=[_tool_use(item_id, "web_search", {"query": item.get("query")})],
+                model_turns=1,
             )
         if item_type == "error":
             message = str(item.get("message") or "")
@@ -294,7 +330,8 @@ class CodexProvider:
             events=[AgentEvent("system", "", data)],
             usage=usage,
             usage_key=key,
-            turn_completed=usage is not None,
+            turn_completed=usage is not None,  # the request that gave the final answer
+            usage_is_total=True,
         )
 
     @staticmethod

@@ -1,0 +1,331 @@
+"""Interactive agents' tmux sessions: start, type into, resize, stream, and track busy/idle.
+
+- Start: the runner builds the command and environment as for a batch agent; this module adds
+  the interactive parts (a managed CLAUDE_CONFIG_DIR, the state-hook URL), starts the tmux
+  session `podium-<agentId>` on Podium's socket, and pipes the pane's raw output to
+  `<data dir>/terminals/<agentId>.raw` (tmux keeps piping while Podium restarts).
+- The job's prompt is typed in (`send-keys -l`, then Enter) when Claude Code's `SessionStart`
+  hook reports the TUI up, or after a fallback delay for CLIs without that hook.
+- Activity comes from hooks, not from the screen: `UserPromptSubmit` -> busy, `Stop` -> idle,
+  `Notification` -> waiting (an `idle_prompt` notification stays idle). It is stored on the
+  agent row and published as `agent.updated` `{id, jobId, activity}`.
+- Viewers subscribe to an agent's raw output; the file is followed with inotify."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from podium.agents import repository
+from podium.agents.interactive import claude_config
+from podium.agents.interactive.tmux import Tmux, TmuxError, session_name
+from podium.agents.logwatch import LogWatcher
+from podium.config import Settings
+from podium.db.engine import Database
+from podium.events import EventBus
+
+log = logging.getLogger(__name__)
+
+STATE_PATH = "/hook/state"
+# When no SessionStart hook arrives (a CLI without one, or a hook that failed), type anyway.
+PROMPT_FALLBACK_SEC = {"claude": 20.0, "codex": 4.0}
+# A prompt typed while the TUI was still drawing may lose its Enter: press it again once.
+SUBMIT_CHECK_SEC = 6.0
+READ_CHUNK = 256 * 1024
+CODEX_ENTER_DELAY_SEC = 0.6
+
+Activity = str  # "busy" | "idle" | "waiting"
+
+
+@dataclass(slots=True)
+class _Session:
+    agent_id: str
+    job_id: str
+    provider: str
+    prompt: str | None = None
+    submitted: bool = False
+    last_message: str | None = None
+    timers: list[asyncio.TimerHandle] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Tail:
+    path: Path
+    offset: int
+    subscribers: list[Callable[[bytes | None], None]] = field(default_factory=list)
+
+
+class InteractiveSessions:
+    def __init__(self, *, settings: Settings, db: Database, bus: EventBus) -> None:
+        self._settings = settings
+        self._db = db
+        self._bus = bus
+        data_dir = settings.data_dir.resolve()
+        self.tmux = Tmux(data_dir / "tmux.sock")
+        self._terminals = data_dir / "terminals"
+        self._configs = data_dir / "interactive"
+        self._sessions: dict[str, _Session] = {}
+        self._tails: dict[str, _Tail] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._watcher: LogWatcher | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._terminals.mkdir(parents=True, exist_ok=True)
+        self._watcher = LogWatcher(self._loop, self._terminals)
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            for timer in session.timers:
+                timer.cancel()
+        for tail in self._tails.values():
+            for subscriber in list(tail.subscribers):
+                subscriber(None)
+        self._tails.clear()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def raw_path(self, agent_id: str) -> Path:
+        return self._terminals / f"{agent_id}.raw"
+
+    # -- launch --------------------------------------------------------------------------
+    def environment(
+        self, *, job_id: str, provider: str, work_dir: Path, env: Mapping[str, str]
+    ) -> dict[str, str]:
+        """The agent's environment plus what the interactive TUI needs."""
+        out = dict(env)
+        out["PODIUM_STATE_URL"] = f"{self._settings.mcp_base_url}{STATE_PATH}"
+        out["TERM"] = "xterm-256color"
+        out.setdefault("COLORTERM", "truecolor")
+        if provider == "claude":
+            config_dir = self._configs / job_id / "claude"
+            claude_config.prepare(config_dir, work_dir, out)
+            out["CLAUDE_CONFIG_DIR"] = str(config_dir)
+        return out
+
+    def spawn(
+        self,
+        *,
+        agent_id: str,
+        job_id: str,
+        provider: str,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        work_dir: Path,
+        exit_file: Path,
+        prompt: str | None,
+    ) -> int:
+        """Start the agent's tmux session; returns the pane's pid (the agent's shim)."""
+        assert self._loop is not None, "interactive sessions not started"
+        self._terminals.mkdir(parents=True, exist_ok=True)
+        launch_file = self._terminals / f"{agent_id}.launch.json"
+        child_env = dict(env) | {"PODIUM_EXIT_FILE": str(exit_file)}
+        fd = os.open(launch_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"argv": list(argv), "env": child_env}, handle)
+        name = session_name(agent_id)
+        raw = self.raw_path(agent_id)
+        raw.touch()
+        launcher = [sys.executable, "-m", "podium.agents.interactive.launch", str(launch_file)]
+        try:
+            pid = self.tmux.new_session(name, launcher, cwd=work_dir)
+            self.tmux.pipe_to(name, raw)
+        except (TmuxError, ValueError) as exc:
+            with contextlib.suppress(OSError):
+                launch_file.unlink()
+            self.tmux.kill(name)
+            raise OSError(str(exc)) from exc
+        session = _Session(agent_id=agent_id, job_id=job_id, provider=provider, prompt=prompt)
+        self._sessions[agent_id] = session
+        if prompt:
+            delay = PROMPT_FALLBACK_SEC.get(provider, 5.0)
+            session.timers.append(self._loop.call_later(delay, self._type_prompt, agent_id))
+        return pid
+
+    def adopt(self, agent_id: str, job_id: str, provider: str) -> None:
+        """Follow an agent that was started before this server (re-attach after a restart)."""
+        self._sessions.setdefault(
+            agent_id, _Session(agent_id=agent_id, job_id=job_id, provider=provider, submitted=True)
+        )
+
+    def _type_prompt(self, agent_id: str) -> None:
+        session = self._sessions.get(agent_id)
+        if session is None or not session.prompt:
+            return
+        prompt, session.prompt = session.prompt, None
+        try:
+            self.tmux.send_text(session_name(agent_id), prompt)
+            if session.provider == "codex" and self._loop is not None:
+                # Codex takes a burst of keys for a paste and an Enter inside it as a newline.
+                self._loop.call_later(CODEX_ENTER_DELAY_SEC, self._press_enter, agent_id)
+            else:
+                self.tmux.press(session_name(agent_id), "Enter")
+        except TmuxError as exc:
+            log.warning("could not type the prompt into %s: %s", agent_id, exc)
+            return
+        if session.provider == "claude" and self._loop is not None:
+            session.timers.append(
+                self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
+            )
+
+    def _press_enter(self, agent_id: str) -> None:
+        with contextlib.suppress(TmuxError):
+            self.tmux.press(session_name(agent_id), "Enter")
+
+    def _check_submitted(self, agent_id: str) -> None:
+        session = self._sessions.get(agent_id)
+        if session is not None and not session.submitted:
+            with contextlib.suppress(TmuxError):
+                self.tmux.press(session_name(agent_id), "Enter")
+
+    # -- control -------------------------------------------------------------------------
+    def is_alive(self, agent_id: str) -> bool:
+        return self.tmux.has_session(session_name(agent_id))
+
+    def send_input(self, agent_id: str, text: str) -> None:
+        self.tmux.send_text(session_name(agent_id), text)
+
+    def send_message(self, agent_id: str, message: str) -> bool:
+        """Type a whole message and submit it (a follow-up into a live session)."""
+        if not self.is_alive(agent_id):
+            return False
+        self.tmux.send_text(session_name(agent_id), message.rstrip("\r\n"))
+        self.tmux.press(session_name(agent_id), "Enter")
+        return True
+
+    def resize(self, agent_id: str, cols: int, rows: int) -> None:
+        self.tmux.resize(session_name(agent_id), max(10, min(cols, 1000)), max(3, min(rows, 500)))
+
+    def screen(self, agent_id: str, lines: int = 2000) -> bytes:
+        """Scrollback plus the visible screen, ready to write into a fresh terminal."""
+        name = session_name(agent_id)
+        text = self.tmux.capture(name, lines)
+        rows = text.split("\n")
+        if rows and rows[-1] == "":
+            rows.pop()
+        out = "\x1b[H\x1b[2J\x1b[3J" + "\r\n".join(rows)
+        with contextlib.suppress(TmuxError, ValueError):
+            x, y = self.tmux.run(
+                "display-message", "-p", "-t", f"={name}:", "#{cursor_x} #{cursor_y}"
+            ).split()
+            # The screen is the last rows written, so the cursor goes where tmux has it.
+            out += f"\x1b[{int(y) + 1};{int(x) + 1}H"
+        return out.encode("utf-8", "replace")
+
+    def kill(self, agent_id: str) -> bool:
+        return self.tmux.kill(session_name(agent_id))
+
+    def ended(self, agent_id: str) -> str | None:
+        """The agent's process ended: close its viewers; returns its last answer, if known."""
+        session = self._sessions.pop(agent_id, None)
+        if session is not None:
+            for timer in session.timers:
+                timer.cancel()
+        self.tmux.kill(session_name(agent_id))
+        tail = self._tails.pop(agent_id, None)
+        if tail is not None:
+            self._read_tail(tail)
+            if self._watcher is not None:
+                self._watcher.unfollow(tail.path.name)
+            for subscriber in list(tail.subscribers):
+                subscriber(None)
+        return session.last_message if session is not None else None
+
+    # -- state hooks ---------------------------------------------------------------------
+    async def hook(self, agent_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """`POST /hook/state` from an agent's hook: SessionStart, UserPromptSubmit, Stop, ..."""
+        event = str(payload.get("event") or "")
+        activity: Activity | None = None
+        if event == "SessionStart":
+            activity = "idle"
+        elif event == "UserPromptSubmit":
+            activity = "busy"
+        elif event == "Stop":
+            activity = "idle"
+        elif event == "Notification":
+            idle = payload.get("notificationType") == "idle_prompt"
+            activity = "idle" if idle else "waiting"
+        session = self._sessions.get(agent_id)
+        if session is not None:
+            if event == "UserPromptSubmit":
+                session.submitted = True
+            if event == "Stop" and isinstance(payload.get("lastMessage"), str):
+                session.last_message = payload["lastMessage"]
+        changes: dict[str, Any] = {}
+        if activity is not None:
+            changes["activity"] = activity
+        session_id = payload.get("sessionId")
+        if isinstance(session_id, str) and session_id:
+            changes["session_id"] = session_id
+        job_id = session.job_id if session is not None else None
+        if changes:
+            with self._db.write() as conn:
+                row = repository.get(conn, agent_id)
+                if row is None:
+                    return {"ok": False}
+                job_id = row["job_id"]
+                repository.update_fields(conn, agent_id, **changes)
+        if activity is not None:
+            self._bus.publish(
+                "agent.updated", {"id": agent_id, "jobId": job_id, "activity": activity}
+            )
+        if event == "SessionStart" and session is not None and session.prompt:
+            for timer in session.timers:
+                timer.cancel()
+            session.timers.clear()
+            self._type_prompt(agent_id)
+        return {"ok": True}
+
+    # -- viewers -------------------------------------------------------------------------
+    def subscribe(
+        self, agent_id: str, deliver: Callable[[bytes | None], None]
+    ) -> Callable[[], None]:
+        """Call deliver(chunk) with every new chunk of the pane's raw output, deliver(None) when
+        the agent ends. Returns the unsubscribe function."""
+        tail = self._tails.get(agent_id)
+        if tail is None:
+            path = self.raw_path(agent_id)
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0
+            tail = _Tail(path=path, offset=size)
+            self._tails[agent_id] = tail
+            if self._watcher is not None:
+                self._watcher.follow(path.name, lambda: self._read_tail(tail))
+        tail.subscribers.append(deliver)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                tail.subscribers.remove(deliver)
+            if not tail.subscribers and self._tails.get(agent_id) is tail:
+                del self._tails[agent_id]
+                if self._watcher is not None:
+                    self._watcher.unfollow(tail.path.name)
+
+        return unsubscribe
+
+    @staticmethod
+    def _read_tail(tail: _Tail) -> None:
+        try:
+            with tail.path.open("rb") as handle:
+                handle.seek(tail.offset)
+                while True:
+                    chunk = handle.read(READ_CHUNK)
+                    if not chunk:
+                        break
+                    tail.offset += len(chunk)
+                    for subscriber in list(tail.subscribers):
+                        subscriber(chunk)
+        except OSError:
+            return

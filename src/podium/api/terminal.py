@@ -1,0 +1,140 @@
+"""/ws/terminal/{agentId}: an interactive agent's terminal, live, for any number of viewers.
+
+Server -> client: first a JSON text frame `{"type": "hello", "agentId", "alive", "activity",
+"cols", "rows"}`, then binary frames of raw terminal bytes (the scrollback and screen from
+`tmux capture-pane`, then everything the pane prints), JSON `{"type": "activity", "activity"}`
+when the agent turns busy/idle/waiting, and `{"type": "exit"}` when its session ends.
+Client -> server: `{"type": "input", "data": "..."}` (typed as is; `\\r`/`\\n` press Enter) and
+`{"type": "resize", "cols": N, "rows": M}`. Closing the socket never stops the agent.
+
+The RequestGuard middleware covers this path like every /ws* path (Origin, Host, AUTH_TOKEN)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from podium.agents import repository
+from podium.agents.interactive.tmux import TmuxError
+from podium.events import Event
+from podium.services import Services
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+SCROLLBACK_LINES = 2000
+_END = object()
+
+
+@router.websocket("/ws/terminal/{agent_id}")
+async def terminal(socket: WebSocket, agent_id: str) -> None:
+    services: Services = socket.app.state.services
+    sessions = services.interactive
+    with services.db.read() as conn:
+        row = repository.get(conn, agent_id)
+    if row is None or not row["interactive"]:
+        await socket.close(code=4404, reason="no interactive agent with this id")
+        return
+    await socket.accept()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    def deliver(chunk: bytes | None) -> None:
+        queue.put_nowait(_END if chunk is None else chunk)
+
+    def accept(event: Event) -> bool:
+        return event.type == "agent.updated" and event.data.get("id") == agent_id
+
+    unsubscribe = sessions.subscribe(agent_id, deliver)
+    updates = services.bus.subscribe(accept, maxsize=1000)
+    pump = asyncio.create_task(_pump_updates(updates, queue))
+    sender: asyncio.Task[None] | None = None
+    try:
+        alive = await asyncio.to_thread(sessions.is_alive, agent_id)
+        hello: dict[str, Any] = {
+            "type": "hello",
+            "agentId": agent_id,
+            "alive": alive,
+            "activity": row["activity"],
+        }
+        screen = b""
+        if alive:
+            with contextlib.suppress(TmuxError):
+                name_size = await asyncio.to_thread(sessions.tmux.size, f"podium-{agent_id}")
+                hello["cols"], hello["rows"] = name_size
+            with contextlib.suppress(TmuxError):
+                screen = await asyncio.to_thread(sessions.screen, agent_id, SCROLLBACK_LINES)
+        await socket.send_text(json.dumps(hello))
+        if screen:
+            await socket.send_bytes(screen)
+        if not alive:
+            await socket.send_text(json.dumps({"type": "exit"}))
+            await socket.close()
+            return
+        sender = asyncio.create_task(_send_loop(socket, queue))
+        while True:
+            message = await socket.receive_json()
+            await _handle(services, agent_id, message)
+    except (WebSocketDisconnect, RuntimeError, ValueError):
+        pass
+    finally:
+        unsubscribe()
+        updates.close()
+        for task in (pump, sender):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+async def _pump_updates(updates: Any, queue: asyncio.Queue[Any]) -> None:
+    while True:
+        event = await updates.get()
+        activity = event.data.get("activity")
+        if activity is not None:
+            queue.put_nowait({"type": "activity", "activity": activity})
+        if event.data.get("status") == "exited":
+            queue.put_nowait(_END)
+
+
+async def _send_loop(socket: WebSocket, queue: asyncio.Queue[Any]) -> None:
+    while True:
+        items = [await queue.get()]
+        # Send what has piled up in as few frames as possible: a TUI writes many small chunks.
+        while not queue.empty():
+            items.append(queue.get_nowait())
+        pending: list[bytes] = []
+        for item in items:
+            if isinstance(item, bytes):
+                pending.append(item)
+                continue
+            if pending:
+                await socket.send_bytes(b"".join(pending))
+                pending.clear()
+            if item is _END:
+                await socket.send_text(json.dumps({"type": "exit"}))
+                await socket.close()
+                return
+            await socket.send_text(json.dumps(item))
+        if pending:
+            await socket.send_bytes(b"".join(pending))
+
+
+async def _handle(services: Services, agent_id: str, message: Any) -> None:
+    if not isinstance(message, dict):
+        return
+    kind = message.get("type")
+    sessions = services.interactive
+    try:
+        if kind == "input" and isinstance(message.get("data"), str):
+            await asyncio.to_thread(sessions.send_input, agent_id, message["data"])
+        elif kind == "resize":
+            cols, rows = message.get("cols"), message.get("rows")
+            if isinstance(cols, int) and isinstance(rows, int):
+                await asyncio.to_thread(sessions.resize, agent_id, cols, rows)
+    except TmuxError as exc:
+        log.info("terminal %s: %s", agent_id, exc)
