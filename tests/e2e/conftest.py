@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.fakes.openai_server import ScriptedOpenAI
 from tests.support.podium_process import (
     REPO_ROOT,
     PodiumServer,
@@ -20,6 +21,7 @@ from tests.support.podium_process import (
 )
 
 CLAUDE_BIN = REPO_ROOT / "node_modules" / ".bin" / "claude"
+CODEX_BIN = REPO_ROOT / "node_modules" / ".bin" / "codex"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,6 +34,15 @@ def model() -> Iterator[ScriptedAnthropic]:
     if not CLAUDE_BIN.exists():
         pytest.fail("the pinned claude CLI is missing: run `make test` (npm ci) first")
     with ScriptedAnthropic() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def openai_model() -> Iterator[ScriptedOpenAI]:
+    """The scripted OpenAI Responses API that Codex agents talk to."""
+    if not CODEX_BIN.exists():
+        pytest.fail("the pinned codex CLI is missing: run `make test` (npm ci) first")
+    with ScriptedOpenAI() as server:
         yield server
 
 
@@ -78,6 +89,22 @@ def _kill_leftover_agents(server: PodiumServer) -> None:
 @pytest.fixture
 def server(make_server: Callable[..., PodiumServer]) -> PodiumServer:
     return make_server()
+
+
+@pytest.fixture
+def codex_server(
+    make_server: Callable[..., PodiumServer], openai_model: ScriptedOpenAI, tmp_path: Path
+) -> PodiumServer:
+    """A server whose Codex agents use the scripted OpenAI server and a private CODEX_HOME."""
+    codex_home = tmp_path / "codex-home"
+    codex_home.mkdir(exist_ok=True)
+    return make_server(OPENAI_BASE_URL=openai_model.url, CODEX_HOME=str(codex_home))
+
+
+@pytest.fixture
+def codex_api(codex_server: PodiumServer) -> Iterator[httpx.Client]:
+    with codex_server.client() as client:
+        yield client
 
 
 @pytest.fixture

@@ -91,6 +91,8 @@ class _Live:
     stream: AgentStream
     watch: ExitWatch | None = None
     budget_usd: float | None = None
+    # Enforced here only for CLIs without a turn cap of their own (Codex).
+    turn_cap: int | None = None
     timers: list[asyncio.TimerHandle] = field(default_factory=list)
     stop_reason: str | None = None
     stop_detail: str | None = None
@@ -186,6 +188,7 @@ class AgentRunner:
                     "work_dir": str(request.work_dir),
                     "session_id": request.resume_session_id,
                     "budget_usd": request.budget_usd,
+                    "turn_cap": request.max_turns if provider.name == "codex" else None,
                     "deadline_at": (
                         created + request.time_limit_sec if request.time_limit_sec else None
                     ),
@@ -240,6 +243,7 @@ class AgentRunner:
         state = StreamState(session_id=request.resume_session_id, model=request.model)
         live = self._follow(agent_id, request.job_id, child.pid, files, provider, state)
         live.budget_usd = request.budget_usd
+        live.turn_cap = request.max_turns if provider.name == "codex" else None
         live.interactive = request.interactive
         popen = child if isinstance(child, subprocess.Popen) else None
         live.watch = ExitWatch(self._loop, child.pid, lambda s: self._exited(agent_id, s), popen)
@@ -336,7 +340,7 @@ class AgentRunner:
             db=self._db,
             bus=self._bus,
             state=state,
-            on_cost=lambda cost: self._check_budget(agent_id, cost),
+            on_cost=lambda cost: self._check_limits(agent_id, cost),
         )
         live = _Live(agent_id=agent_id, job_id=job_id, pid=pid, files=files, stream=stream)
         self._live[agent_id] = live
@@ -397,6 +401,15 @@ class AgentRunner:
             )
         )
         return True
+
+    def _check_limits(self, agent_id: str, cost: float) -> None:
+        self._check_budget(agent_id, cost)
+        live = self._live.get(agent_id)
+        if live is None or live.turn_cap is None or live.stop_reason is not None:
+            return
+        # More requests than the cap: the run went past it (answering on the last is fine).
+        if live.stream.state.num_turns > live.turn_cap:
+            self.stop(agent_id, "turns", f"turn limit reached ({live.turn_cap} turns)")
 
     def _check_budget(self, agent_id: str, cost: float) -> None:
         live = self._live.get(agent_id)
@@ -556,6 +569,7 @@ class AgentRunner:
 
     def _restore_limits(self, live: _Live, row: RowMapping) -> None:
         live.budget_usd = row["budget_usd"]
+        live.turn_cap = row["turn_cap"]
         if row["deadline_at"] is not None:
             self._arm_time_limit(live, row["deadline_at"] - now())
 

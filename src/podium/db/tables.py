@@ -105,6 +105,7 @@ agents = Table(
     Column("work_dir", Text, nullable=False),
     Column("base_tree", Text),
     Column("budget_usd", Float),
+    Column("turn_cap", Integer),
     Column("deadline_at", Float),
     Column("interactive", Boolean, nullable=False, default=False),
     Column("activity", Text),  # interactive agents: busy | idle | waiting (0003)

@@ -185,7 +185,7 @@ class JobLifecycle:
     def _judge(outcome: AgentOutcome, max_turns: int) -> tuple[JobStatus, str | None, str | None]:
         result = outcome.result
         text = result.text if result is not None else None
-        if outcome.stop_reason in ("budget", "time"):
+        if outcome.stop_reason in ("budget", "time", "turns"):
             return JobStatus.FAILED, f"stopped: {outcome.stop_detail}", text
         if outcome.stop_reason is not None:
             return JobStatus.CANCELLED, outcome.stop_detail or outcome.stop_reason, text
