@@ -16,6 +16,7 @@ from podium.agents.runner import AgentOutcome, AgentRunner
 from podium.agents.service import AgentService
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
+from podium.coordination.lock_audit import LockAudit
 from podium.coordination.locks import LockManager
 from podium.coordination.notes import NoteService
 from podium.coordination.questions import QuestionService
@@ -59,6 +60,7 @@ class Services:
     questions: QuestionService
     reports: JobReports
     credentials: AgentCredentials
+    lock_audit: LockAudit
     interactive: InteractiveSessions
 
     @classmethod
@@ -79,6 +81,8 @@ class Services:
             locks.release_agent(outcome.agent_id)
             holder["questions"].expire_for_agent(outcome.agent_id)
             holder["lifecycle"].agent_finished(outcome)
+            if outcome.provider == "codex":
+                holder["audit"].check_later(outcome.agent_id)
 
         interactive = InteractiveSessions(settings=settings, db=db, bus=bus)
         runner = AgentRunner(
@@ -115,6 +119,8 @@ class Services:
             asyncio.get_running_loop().call_later(delay, callback)
 
         reports = JobReports(db, bus, publish_job, runner.stop, schedule)
+        audit = LockAudit(db, bus, reports)
+        holder["audit"] = audit
         return cls(
             settings=settings,
             db=db,
@@ -134,6 +140,7 @@ class Services:
             reports=reports,
             credentials=credentials,
             interactive=interactive,
+            lock_audit=audit,
         )
 
     def settings_base_dir(self) -> Path:
@@ -145,6 +152,7 @@ class Services:
         self.db.migrate()
         self.app_settings.load()
         self.locks.load()
+        self.lock_audit.start()
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
         self.interactive.start()
         await self.runner.start()
@@ -153,6 +161,7 @@ class Services:
     async def close(self) -> None:
         await self.dispatcher.close()
         await self.runner.close()
+        await self.lock_audit.close()
         self.interactive.close()
         self.db.dispose()
 

@@ -237,3 +237,35 @@ def test_codex_stop_modes_turns_and_time(
     assert agents_of(codex_api, capped["id"])[0]["numTurns"] <= 3
     by_time = wait_job(codex_api, timed["id"], timeout=60)
     assert by_time["status"] == "failed" and "time limit" in by_time["statusReason"], by_time
+
+
+def test_codex_edit_of_a_file_someone_else_locked_is_reported(
+    codex_api: httpx.Client, openai_model: ScriptedOpenAI, repo: Path
+) -> None:
+    """Codex has no write hook: the lock audit reports the edit and flags the job."""
+    held = repo / "held.txt"
+    held.write_text("mine\n")
+    taken = codex_api.post(
+        "/api/locks", json={"files": [str(held)], "reason": "hand edit", "owner": "ann"}
+    )
+    assert taken.status_code == 201, taken.text
+    marker = openai_model.add_script(
+        "codex-trespass",
+        [
+            {
+                "tool": "exec_command",
+                "input": {"cmd": "echo changed > held.txt; echo ok > free.txt"},
+            },
+            {"text": "edited"},
+        ],
+    )
+    job = create(codex_api, description=f"edit {marker}", model=MODEL, workDir=str(repo))
+    assert wait_job(codex_api, job["id"])["status"] == "done"
+
+    def reported() -> dict[str, Any] | None:
+        current: dict[str, Any] = codex_api.get(f"/api/jobs/{job['id']}").json()
+        return current if current["flagged"] else None
+
+    flagged = wait_until(reported, timeout=15, what="the lock audit")
+    assert "held.txt (held by human:ann)" in flagged["statusMessage"]
+    assert "free.txt" not in flagged["statusMessage"]

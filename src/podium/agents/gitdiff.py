@@ -49,6 +49,19 @@ def snapshot_tree(work_dir: Path) -> str | None:
 
 def diff_since(work_dir: Path, base_tree: str | None) -> str:
     """Unified diff from `base_tree` (or HEAD when unknown) to the work dir as it is now."""
+    return _diff(work_dir, base_tree, "--no-color", "--find-renames")
+
+
+def changed_paths(work_dir: Path, base_tree: str | None) -> list[Path]:
+    """Absolute paths of the files that differ from `base_tree` (added, changed or deleted)."""
+    names = _diff(work_dir, base_tree, "--name-only", "--no-renames").splitlines()
+    if not names:
+        return []
+    top = Path(_git(work_dir, "rev-parse", "--show-toplevel").strip())
+    return [top / name for name in names if name]
+
+
+def _diff(work_dir: Path, base_tree: str | None, *options: str) -> str:
     if not is_git_repo(work_dir):
         return ""
     current = snapshot_tree(work_dir)
@@ -60,4 +73,4 @@ def diff_since(work_dir: Path, base_tree: str | None) -> str:
             base = _git(work_dir, "rev-parse", "HEAD^{tree}").strip()
         except subprocess.CalledProcessError:
             base = _git(work_dir, "hash-object", "-t", "tree", "/dev/null").strip()
-    return _git(work_dir, "diff", "--no-color", "--find-renames", base, current)
+    return _git(work_dir, "diff", *options, base, current)

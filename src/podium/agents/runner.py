@@ -46,6 +46,7 @@ class AgentOutcome:
     job_id: str
     exit_code: int | None
     stop_reason: str | None
+    provider: str
     stop_detail: str | None
     result: RunResult | None
     cost_usd: float
@@ -485,6 +486,7 @@ class AgentRunner:
             job_id=job_id,
             exit_code=exit_code,
             stop_reason=stop_reason,
+            provider=stream.provider.name,
             stop_detail=stop_detail,
             result=stream.state.result,
             cost_usd=stream.state.cost_usd,

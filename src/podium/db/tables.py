@@ -190,3 +190,14 @@ agent_credentials = Table(
     Column("token_hash", Text, nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
 )
+
+lock_history = Table(
+    "lock_history",
+    metadata,
+    Column("lock_id", Text, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("agent_id", Text, nullable=False),
+    Column("acquired_at", Float, nullable=False),
+    Column("released_at", Float),
+    Index("ix_lock_history_path", "path"),
+)

@@ -1,0 +1,122 @@
+"""How locks are honoured by agents without a write hook (Codex).
+
+Claude agents cannot write a file another agent holds: the PreToolUse hook refuses it. Codex has
+no such hook, so its agents get the same locking rule in their instructions, and when one ends
+this audit compares the files it changed (git, so shell edits count too) with the locks other
+agents held while it ran. Each overlap is reported on the job (a status message, a
+`lock.violation` event) and the job is flagged for a person to look at."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.sqlite import insert
+
+from podium.agents import gitdiff
+from podium.agents import repository as agents_repository
+from podium.coordination.status import JobReports
+from podium.db.engine import Database
+from podium.db.tables import lock_history
+from podium.events import Event, EventBus
+from podium.ids import now
+from podium.jobs import repository as jobs_repository
+
+log = logging.getLogger(__name__)
+
+
+class LockAudit:
+    def __init__(self, db: Database, bus: EventBus, reports: JobReports) -> None:
+        self._db = db
+        self._bus = bus
+        self._reports = reports
+        self._task: asyncio.Task[None] | None = None
+        self._checks: set[asyncio.Task[list[str]]] = set()
+
+    def start(self) -> None:
+        subscription = self._bus.subscribe(
+            lambda event: event.type in ("lock.acquired", "lock.released"), maxsize=100_000
+        )
+        self._task = asyncio.get_running_loop().create_task(self._record(subscription))
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _record(self, subscription: Any) -> None:
+        try:
+            while True:
+                self.record(await subscription.get())
+        finally:
+            subscription.close()
+
+    def record(self, event: Event) -> None:
+        data = event.data
+        with self._db.write() as conn:
+            if event.type == "lock.acquired":
+                conn.execute(
+                    insert(lock_history)
+                    .values(
+                        lock_id=data["id"],
+                        path=data["path"],
+                        agent_id=data["agentId"],
+                        acquired_at=event.ts,
+                    )
+                    .on_conflict_do_nothing(index_elements=["lock_id"])
+                )
+            else:
+                conn.execute(
+                    update(lock_history)
+                    .where(lock_history.c.lock_id == data["id"])
+                    .values(released_at=event.ts)
+                )
+
+    def check_later(self, agent_id: str) -> None:
+        task = asyncio.get_running_loop().create_task(self.check(agent_id))
+        self._checks.add(task)
+        task.add_done_callback(self._checks.discard)
+
+    async def check(self, agent_id: str) -> list[str]:
+        """Report files this agent changed while another agent held their lock."""
+        with self._db.read() as conn:
+            agent = agents_repository.get(conn, agent_id)
+        if agent is None:
+            return []
+        changed = await asyncio.to_thread(
+            gitdiff.changed_paths, Path(agent["work_dir"]), agent["base_tree"]
+        )
+        if not changed:
+            return []
+        started = agent["started_at"] or agent["created_at"]
+        ended = agent["finished_at"] or now()
+        with self._db.read() as conn:
+            rows = (
+                conn.execute(
+                    select(lock_history).where(
+                        lock_history.c.path.in_([str(path) for path in changed]),
+                        lock_history.c.agent_id != agent_id,
+                        lock_history.c.acquired_at < ended,
+                        or_(
+                            lock_history.c.released_at.is_(None),
+                            and_(lock_history.c.released_at > started),
+                        ),
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        findings = sorted({f"{row['path']} (held by {row['agent_id']})" for row in rows})
+        if findings:
+            message = "lock audit: edited files another agent held: " + ", ".join(findings)
+            self._reports.report_status(job_id=agent["job_id"], agent_id=agent_id, message=message)
+            with self._db.write() as conn:
+                jobs_repository.update_fields(conn, agent["job_id"], flagged=True)
+            self._bus.publish(
+                "lock.violation",
+                {"agentId": agent_id, "jobId": agent["job_id"], "files": findings},
+            )
+            log.warning("agent %s %s", agent_id, message)
+        return findings
