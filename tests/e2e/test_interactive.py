@@ -160,9 +160,7 @@ def test_interactive_session_round_trip(
     continued = api.post(f"/api/jobs/{job_id}/continue", json={"message": "and a third"})
     assert continued.status_code == 200 and continued.json()["status"] == "running"
     second.wait_for(lambda: "THIRD-ANSWER-DELTA" in second.text(), "the continued answer")
-    assert [a["id"] for a in api.get("/api/agents", params={"jobId": job_id}).json()] == [
-        agent_id
-    ]
+    assert [a["id"] for a in api.get("/api/agents", params={"jobId": job_id}).json()] == [agent_id]
 
     # Cancel ends the session, the viewer is told, the job is cancelled.
     assert api.post(f"/api/jobs/{job_id}/cancel").status_code == 200
