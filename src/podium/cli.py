@@ -42,8 +42,21 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Bind address (default: HOST or 127.0.0.1)")
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Demo mode: a built-in scripted model drives real Claude agents through "
+            "seeded jobs (data in data/demo unless PODIUM_DATA_DIR is set).",
+        ),
+    ] = False,
 ) -> None:
     """Start the API, the dashboard, the MCP server and the dispatcher."""
+    demo_mode = None
+    if demo:
+        from podium.demo.mode import prepare
+
+        demo_mode = prepare()  # sets the agents' environment, so before the settings are read
     settings = load_settings()
     if port is not None:
         settings.port = port
@@ -55,12 +68,15 @@ def serve(
     from podium.server import run_server
 
     try:
-        asyncio.run(run_server(settings))
+        asyncio.run(run_server(settings, demo_mode))
     except KeyboardInterrupt:
         pass
     except OSError as exc:
         typer.echo(f"podium: {exc}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        if demo_mode is not None:
+            demo_mode.stop()
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from typing import TYPE_CHECKING
 
 import uvicorn
 
@@ -13,10 +14,13 @@ from podium.config import Settings
 from podium.mcp.server import build_mcp_app
 from podium.services import Services
 
+if TYPE_CHECKING:
+    from podium.demo.mode import Demo
+
 log = logging.getLogger(__name__)
 
 
-async def run_server(settings: Settings) -> None:
+async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     if settings.host in ("0.0.0.0", "::", "") and not settings.auth_token:
         log.warning(
             "listening on every interface without AUTH_TOKEN: anyone who can reach this port "
@@ -54,9 +58,12 @@ async def run_server(settings: Settings) -> None:
         settings.mcp_port,
     )
     mcp_task = asyncio.create_task(mcp.serve(sockets=[mcp_socket]), name="mcp-server")
+    seeding = asyncio.create_task(_seed_demo(settings, demo)) if demo else None
     try:
         await api.serve(sockets=[api_socket])
     finally:
+        if seeding is not None:
+            seeding.cancel()
         mcp.should_exit = True
         await mcp_task
 
@@ -74,3 +81,14 @@ def listen(host: str, port: int, setting: str) -> socket.socket:
         sock.close()
         raise OSError(f"cannot listen on {host}:{port} ({setting}): {exc.strerror}") from None
     return sock
+
+
+async def _seed_demo(settings: Settings, demo: Demo) -> None:
+    """Create the demo's jobs. The API socket is already bound, so these requests wait in its
+    backlog until uvicorn has run the lifespan (agents re-attached, dispatcher up) and accepts."""
+    from podium.demo.mode import seed
+
+    try:
+        await seed(settings, demo)
+    except Exception:
+        log.exception("demo: could not create the demo jobs")

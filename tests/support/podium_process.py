@@ -53,8 +53,11 @@ class PortTaken(RuntimeError):
 class PodiumServer:
     """One `podium serve` process. `kill()` is kill -9; `start()` again reuses the data dir."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str], cwd: Path, serve_args: tuple[str, ...] = ()
+    ) -> None:
         self.data_dir = data_dir
+        self.serve_args = serve_args  # extra `podium serve` options, e.g. ("--demo",)
         self.env = dict(env)
         self.cwd = cwd
         self.port = free_port()
@@ -94,7 +97,11 @@ class PodiumServer:
         }
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [str(PODIUM_BIN), "serve"], cwd=self.cwd, env=env, stdout=log, stderr=log
+            [str(PODIUM_BIN), "serve", *self.serve_args],
+            cwd=self.cwd,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
         began = time.monotonic()
         deadline = began + timeout
