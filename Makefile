@@ -13,10 +13,13 @@ WEB := web
 run: setup migrate
 	$(UV) run podium serve
 
-demo: setup migrate
+# A built-in scripted model drives real Claude agents through seeded jobs (data in data/demo;
+# the server migrates its own database on start).
+demo: setup
 	$(UV) run podium serve --demo
 
 test: setup lint typecheck
+	cd $(WEB) && npm test
 	$(PYTEST) -q tests
 
 setup: system-deps python-deps node-deps web
@@ -31,9 +34,11 @@ python-deps:
 node-deps:
 	npm ci --no-audit --no-fund --loglevel=error
 
-# tmux runs interactive agents; git is needed for diffs and worktrees.
+# tmux runs interactive agents; git is needed for diffs and worktrees; the browser tests drive
+# Debian's chromium (/usr/bin/chromium; Playwright's own browser download is never used).
 system-deps:
 	@missing=""; for tool in tmux git; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		(apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null; \
@@ -62,6 +67,9 @@ test-integration: python-deps node-deps
 
 test-e2e: python-deps node-deps
 	$(PYTEST) -q tests/e2e
+
+test-browser: system-deps python-deps node-deps web
+	$(PYTEST) -q tests/browser
 
 bench: setup
 	$(UV) run python -m benchmarks
