@@ -7,10 +7,13 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import orjson
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class Event:
     """One envelope, sent to clients as `{"type": ..., "data": ..., "ts": ...}`."""
 
@@ -20,6 +23,11 @@ class Event:
 
     def envelope(self) -> dict[str, Any]:
         return {"type": self.type, "data": self.data, "ts": self.ts}
+
+    @cached_property
+    def wire(self) -> str:
+        """The envelope as JSON text, encoded once however many clients receive it."""
+        return orjson.dumps(self.envelope()).decode()
 
 
 class Subscription:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, RowMapping, bindparam, select, update
 
 from podium.db.tables import agent_events, agents
@@ -88,7 +88,7 @@ def insert_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
                 row["kind"],
                 row["ts"],
                 row["text"],
-                json.dumps(row["data"]),
+                orjson.dumps(row["data"]).decode(),
             )
         )
         conn.exec_driver_sql(sql, params)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, select
 
 from podium.agents import repository
@@ -184,7 +184,7 @@ class AgentStream:
     def _parse(self, raw: bytes) -> list[AgentEvent | None]:
         """Events to store; a None entry means the agent's stats changed."""
         try:
-            line = json.loads(raw)
+            line = orjson.loads(raw)
         except ValueError:
             text = raw.decode("utf-8", "replace").strip()
             return [AgentEvent("raw", text, {"text": text})]

@@ -68,7 +68,7 @@ async def _send_loop(socket: WebSocket, subscription: Any) -> None:
         if subscription.overflowed:
             await socket.close(code=4408, reason="too slow; reconnect for a fresh snapshot")
             return
-        await socket.send_text(json.dumps(event.envelope()))
+        await socket.send_text(event.wire)
 
 
 async def _handle(socket: WebSocket, services: Services, watched: set[str], message: Any) -> None:

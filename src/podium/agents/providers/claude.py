@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from podium.agents.pricing import price_usage
 from podium.agents.providers.base import (
     AgentEvent,
@@ -35,7 +37,7 @@ def _result_text(content: Any) -> str:
     if isinstance(content, list):
         parts = [str(block.get("text", "")) for block in content if isinstance(block, dict)]
         return "\n".join(part for part in parts if part)
-    return "" if content is None else json.dumps(content)
+    return "" if content is None else orjson.dumps(content).decode()
 
 
 class ClaudeProvider:
@@ -147,7 +149,7 @@ class ClaudeProvider:
                 tool_input = block.get("input") or {}
                 name = str(block.get("name", ""))
                 data = {"id": block.get("id"), "name": name, "input": tool_input}
-                summary = f"{name} {json.dumps(tool_input, ensure_ascii=False)[:2000]}"
+                summary = f"{name} {orjson.dumps(tool_input).decode()[:2000]}"
                 parsed.events.append(AgentEvent("tool_use", summary, data))
         parsed.turn_completed = parsed.usage_key is not None
         return parsed
