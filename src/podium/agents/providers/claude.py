@@ -40,6 +40,19 @@ def _result_text(content: Any) -> str:
     return "" if content is None else orjson.dumps(content).decode()
 
 
+def _session_args(spec: LaunchSpec) -> list[str]:
+    """Model, resumed session and Podium's MCP server: the same in batch and interactive mode."""
+    argv: list[str] = []
+    if spec.model:
+        argv += ["--model", spec.model]
+    if spec.resume_session_id:
+        argv += ["--resume", spec.resume_session_id]
+    if spec.mcp_url:
+        server = {"type": "http", "url": spec.mcp_url, "headers": spec.mcp_headers}
+        argv += ["--mcp-config", json.dumps({"mcpServers": {"podium": server}})]
+    return argv
+
+
 class ClaudeProvider:
     name = "claude"
 
@@ -59,13 +72,7 @@ class ClaudeProvider:
         ]
         if spec.max_turns is not None:
             argv += ["--max-turns", str(spec.max_turns)]
-        if spec.model:
-            argv += ["--model", spec.model]
-        if spec.resume_session_id:
-            argv += ["--resume", spec.resume_session_id]
-        if spec.mcp_url:
-            server = {"type": "http", "url": spec.mcp_url, "headers": spec.mcp_headers}
-            argv += ["--mcp-config", json.dumps({"mcpServers": {"podium": server}})]
+        argv += _session_args(spec)
         if spec.hook_command:
             hook = {"type": "command", "command": spec.hook_command}
             settings = {"hooks": {"PreToolUse": [{"matcher": LOCKED_TOOLS, "hooks": [hook]}]}}
@@ -80,13 +87,7 @@ class ClaudeProvider:
         argv = [spec.binary, "--dangerously-skip-permissions"]
         if spec.system_prompt:
             argv += ["--append-system-prompt", spec.system_prompt]
-        if spec.model:
-            argv += ["--model", spec.model]
-        if spec.resume_session_id:
-            argv += ["--resume", spec.resume_session_id]
-        if spec.mcp_url:
-            server = {"type": "http", "url": spec.mcp_url, "headers": spec.mcp_headers}
-            argv += ["--mcp-config", json.dumps({"mcpServers": {"podium": server}})]
+        argv += _session_args(spec)
         hooks: dict[str, Any] = {
             event: [{"hooks": [{"type": "command", "command": state_command(event)}]}]
             for event in ("SessionStart", "UserPromptSubmit", "Stop", "Notification")
