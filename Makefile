@@ -28,7 +28,7 @@ setup: system-deps python-deps node-deps web
 python-deps:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
 		$(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 # The agent CLIs Podium drives, pinned in package.json / package-lock.json.
 node-deps:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from podium.agents import pricing
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
 from podium.agents.providers.claude import ClaudeProvider
@@ -150,6 +151,7 @@ class Services:
     async def start(self) -> None:
         """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
         self.db.migrate()
+        pricing.warm()
         self.app_settings.load()
         self.locks.load()
         self.lock_audit.start()

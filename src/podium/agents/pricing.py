@@ -25,6 +25,12 @@ def normalise_model(model: str) -> str:
     return _CLAUDE_ALIASES.get(model, model)
 
 
+def warm() -> None:
+    """Load the price tables now: their first use imports a large module, which would otherwise
+    stall the event loop while the first agents stream."""
+    _known(normalise_model("sonnet"), "anthropic")
+
+
 @lru_cache(maxsize=256)
 def _known(model: str, provider_id: str) -> bool:
     try:
