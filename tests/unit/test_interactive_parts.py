@@ -36,8 +36,14 @@ def test_claude_config_answers_first_run_screens(tmp_path: Path) -> None:
 
 
 def test_state_hook_payloads(monkeypatch: pytest.MonkeyPatch) -> None:
-    note = json.dumps({"type": "agent-turn-complete", "thread-id": "t-1"})
-    assert state_hook.payload(["hook", note]) == {"event": "Stop", "sessionId": "t-1"}
+    note = json.dumps(
+        {"type": "agent-turn-complete", "thread-id": "t-1", "last-assistant-message": "done"}
+    )
+    assert state_hook.payload(["hook", note]) == {
+        "event": "Stop",
+        "sessionId": "t-1",
+        "lastMessage": "done",
+    }
     monkeypatch.delenv("PODIUM_STATE_URL", raising=False)
     assert state_hook.main(["hook", "Stop"]) == 0  # not a Podium agent: nothing to do
 
@@ -106,3 +112,4 @@ def test_codex_interactive_command_trusts_the_folder_and_notifies() -> None:
     assert "--dangerously-bypass-approvals-and-sandbox" in argv
     assert 'projects={"/tmp/w"={trust_level="trusted"}}' in argv
     assert any(arg.startswith("notify=[") and "state_hook" in arg for arg in argv)
+    assert "disable_paste_burst=true" in argv  # typed text + Enter submits, see the provider

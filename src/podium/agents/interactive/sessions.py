@@ -40,7 +40,9 @@ PROMPT_FALLBACK_SEC = {"claude": 20.0, "codex": 4.0}
 # A prompt typed while the TUI was still drawing may lose its Enter: press it again once.
 SUBMIT_CHECK_SEC = 6.0
 READ_CHUNK = 256 * 1024
-CODEX_ENTER_DELAY_SEC = 0.6
+# Codex reports a finished turn (its `notify` program) but has no hook for a submitted prompt,
+# so for it Podium marks the agent busy itself whenever it submits input.
+NO_PROMPT_HOOK = frozenset({"codex"})
 
 Activity = str  # "busy" | "idle" | "waiting"
 
@@ -165,22 +167,15 @@ class InteractiveSessions:
         prompt, session.prompt = session.prompt, None
         try:
             self.tmux.send_text(session_name(agent_id), prompt)
-            if session.provider == "codex" and self._loop is not None:
-                # Codex takes a burst of keys for a paste and an Enter inside it as a newline.
-                self._loop.call_later(CODEX_ENTER_DELAY_SEC, self._press_enter, agent_id)
-            else:
-                self.tmux.press(session_name(agent_id), "Enter")
+            self.tmux.press(session_name(agent_id), "Enter")
         except TmuxError as exc:
             log.warning("could not type the prompt into %s: %s", agent_id, exc)
             return
+        self._submitted(agent_id)
         if session.provider == "claude" and self._loop is not None:
             session.timers.append(
                 self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
             )
-
-    def _press_enter(self, agent_id: str) -> None:
-        with contextlib.suppress(TmuxError):
-            self.tmux.press(session_name(agent_id), "Enter")
 
     def _check_submitted(self, agent_id: str) -> None:
         session = self._sessions.get(agent_id)
@@ -194,6 +189,8 @@ class InteractiveSessions:
 
     def send_input(self, agent_id: str, text: str) -> None:
         self.tmux.send_text(session_name(agent_id), text)
+        if "\r" in text:
+            self._submitted(agent_id)
 
     def send_message(self, agent_id: str, message: str) -> bool:
         """Type a whole message and submit it (a follow-up into a live session)."""
@@ -201,7 +198,14 @@ class InteractiveSessions:
             return False
         self.tmux.send_text(session_name(agent_id), message.rstrip("\r\n"))
         self.tmux.press(session_name(agent_id), "Enter")
+        self._submitted(agent_id)
         return True
+
+    def _submitted(self, agent_id: str) -> None:
+        """Input went in: busy, for a CLI that will not say so itself."""
+        session = self._sessions.get(agent_id)
+        if session is not None and session.provider in NO_PROMPT_HOOK:
+            self._set_state(agent_id, session, "busy", None)
 
     def resize(self, agent_id: str, cols: int, rows: int) -> None:
         self.tmux.resize(session_name(agent_id), max(10, min(cols, 1000)), max(3, min(rows, 500)))
@@ -261,30 +265,45 @@ class InteractiveSessions:
                 session.submitted = True
             if event == "Stop" and isinstance(payload.get("lastMessage"), str):
                 session.last_message = payload["lastMessage"]
-        changes: dict[str, Any] = {}
-        if activity is not None:
-            changes["activity"] = activity
         session_id = payload.get("sessionId")
-        if isinstance(session_id, str) and session_id:
-            changes["session_id"] = session_id
-        job_id = session.job_id if session is not None else None
-        if changes:
-            with self._db.write() as conn:
-                row = repository.get(conn, agent_id)
-                if row is None:
-                    return {"ok": False}
-                job_id = row["job_id"]
-                repository.update_fields(conn, agent_id, **changes)
-        if activity is not None:
-            self._bus.publish(
-                "agent.updated", {"id": agent_id, "jobId": job_id, "activity": activity}
-            )
+        known = self._set_state(
+            agent_id, session, activity, session_id if isinstance(session_id, str) else None
+        )
+        if not known:
+            return {"ok": False}
         if event == "SessionStart" and session is not None and session.prompt:
             for timer in session.timers:
                 timer.cancel()
             session.timers.clear()
             self._type_prompt(agent_id)
         return {"ok": True}
+
+    def _set_state(
+        self,
+        agent_id: str,
+        session: _Session | None,
+        activity: Activity | None,
+        session_id: str | None,
+    ) -> bool:
+        """Store and publish what changed; False when the agent is unknown."""
+        changes: dict[str, Any] = {}
+        if activity is not None:
+            changes["activity"] = activity
+        if session_id:
+            changes["session_id"] = session_id
+        job_id = session.job_id if session is not None else None
+        if changes:
+            with self._db.write() as conn:
+                row = repository.get(conn, agent_id)
+                if row is None:
+                    return False
+                job_id = row["job_id"]
+                repository.update_fields(conn, agent_id, **changes)
+        if activity is not None:
+            self._bus.publish(
+                "agent.updated", {"id": agent_id, "jobId": job_id, "activity": activity}
+            )
+        return True
 
     # -- viewers -------------------------------------------------------------------------
     def subscribe(

@@ -3,7 +3,8 @@
 Claude Code runs it from the hooks Podium passes with `--settings`, as
 `python -m podium.agents.interactive.state_hook <Event>` with the hook's JSON on stdin
 (`session_id`, `transcript_path`, ...). Codex runs it as its `notify` program, with one JSON
-argument (`{"type": "agent-turn-complete", ...}`), which counts as `Stop`.
+argument (`{"type": "agent-turn-complete", "thread-id", "last-assistant-message", ...}`),
+which counts as `Stop`.
 
 It never blocks the agent: any failure is ignored and the exit status is always 0."""
 
@@ -36,10 +37,13 @@ def payload(argv: list[str]) -> dict[str, object]:
             note = json.loads(arg)
         except ValueError:
             note = {}
-        kind = str(note.get("type") or "") if isinstance(note, dict) else ""
+        if not isinstance(note, dict):
+            note = {}
+        kind = str(note.get("type") or "")
         event = "Stop" if kind == "agent-turn-complete" else kind
-        session = note.get("thread-id") if isinstance(note, dict) else None
-        return {"event": event, "sessionId": session}
+        # The turn's answer: the job's result if the TUI is left with /exit after it.
+        last = note.get("last-assistant-message")
+        return {"event": event, "sessionId": note.get("thread-id"), "lastMessage": last}
     data = _stdin_json()
     return {
         "event": arg or str(data.get("hook_event_name") or ""),

@@ -210,6 +210,11 @@ class CodexProvider:
         trusted = f"{{{_toml_str(str(spec.work_dir))}={{trust_level={_toml_str('trusted')}}}}}"
         argv += _config("projects", trusted)
         argv += _config("notify", "[" + ", ".join(_toml_str(a) for a in notify_argv()) + "]")
+        # Podium types text with `tmux send-keys`: a burst of keys that codex's paste detection
+        # would take for a paste, turning the Enter that follows into a newline in the composer
+        # (typed input and Continue were never submitted). Real pastes from the dashboard
+        # arrive bracketed and are unaffected.
+        argv += _config("disable_paste_burst", "true")
         return argv
 
     def parse_line(self, line: dict[str, Any]) -> ParsedLine:
