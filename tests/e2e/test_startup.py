@@ -1,0 +1,71 @@
+"""Starting `podium serve` the way a user does: bad settings and a taken port end it with one
+clear line (never a traceback), and a healthy server describes itself (models, OpenAPI)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.podium_process import PODIUM_BIN, free_port
+
+
+def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `podium serve` until it exits on its own (it must, quickly, for bad settings)."""
+    full_env = {
+        **os.environ,
+        "PODIUM_DATA_DIR": str(tmp_path / "data"),
+        "PORT": str(free_port()),
+        "MCP_PORT": str(free_port()),
+        **env,
+    }
+    return subprocess.run(
+        [str(PODIUM_BIN), "serve"],
+        cwd=tmp_path,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("PORT", "not-a-port"), ("MAX_CONCURRENT_AGENTS", "-3"), ("LOCK_TTL_SEC", "soon")],
+)
+def test_bad_setting_is_one_clear_line(tmp_path: Path, setting: str, value: str) -> None:
+    done = serve(tmp_path, **{setting: value})
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert lines[0].startswith("podium: invalid settings:")
+    assert setting.lower() in lines[0].lower(), lines[0]
+
+
+def test_taken_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = serve(tmp_path, MCP_PORT=str(port))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"podium: cannot listen on 127.0.0.1:{port} (MCP_PORT)" in done.stderr, done.stderr
+
+
+def test_models_and_openapi(api: httpx.Client) -> None:
+    models = api.get("/api/models").json()
+    ids = {m["id"] for m in models}
+    providers = {m["id"]: m["provider"] for m in models}
+    assert providers.get("codex") == "codex", models
+    assert "claude" in providers.values(), models
+    assert "codex-gpt-5.3-codex" in ids, ids
+    spec = api.get("/api/openapi.json").json()
+    for path in ("/api/jobs", "/api/jobs/{job_id}", "/api/usage", "/api/search", "/api/models"):
+        assert path in spec["paths"], sorted(spec["paths"])
