@@ -33,7 +33,8 @@ A step is a dict with any of these keys:
     ``{{result:N}}`` is the output of the N-th ``function_call_output`` (or
     ``custom_tool_call_output``) in the request (1-based), ``{{last_result}}`` the most recent
     one, ``{{prompt}}`` the last user prompt (text of the last user message that is not one of
-    codex's own context blocks, without the script marker).
+    codex's own context blocks, without the script marker); a dotted suffix on a result
+    (``{{result:1.job_id}}``) picks a field when the output is JSON.
 ``reasoning``
     A reasoning item with this summary text, sent before the message (codex shows it as a
     ``reasoning`` item).
@@ -65,31 +66,32 @@ A step is a dict with any of these keys:
 Standalone: ``python -m tests.fakes.openai_server --port 0 --scripts FILE.json`` prints
 ``PORT=<n>`` as its first stdout line. ``POST /_scripts/NAME`` (JSON list of steps) adds a
 script at run time, ``GET /_requests`` returns the request log, ``DELETE /_requests`` clears it.
+(Scripts, the log, these endpoints and the streaming live in :mod:`podium.demo.scripted_http`,
+shared with the Anthropic stand-in.)
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
 import json
-import re
-import signal
-import sys
-import threading
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-Step = dict[str, Any]
-Json = dict[str, Any]
+from podium.demo.scripted_http import (
+    MARKER_RE,
+    Json,
+    RecordedRequest,
+    ScriptedHandler,
+    ScriptedServer,
+    Step,
+    chunks,
+    fill_placeholders,
+    new_id,
+    run_standalone,
+)
+from podium.demo.scripted_http import marker as marker  # re-exported: part of this API
 
-MARKER_RE = re.compile(r"\[\[script:([A-Za-z0-9_.\-]+)\]\]")
-SUBST_RE = re.compile(r"\{\{(result:(\d+)|last_result|prompt)\}\}")
 DEFAULT_USAGE: dict[str, int] = {
     "input_tokens": 10,
     "output_tokens": 5,
@@ -97,9 +99,6 @@ DEFAULT_USAGE: dict[str, int] = {
     "cache_write_input_tokens": 0,
     "reasoning_tokens": 0,
 }
-DEFAULT_REPLY: Step = {"text": "OK.", "usage": {"input_tokens": 1, "output_tokens": 1}}
-FINISHED_REPLY: Step = {"text": "(script finished)"}
-CHUNK = 24  # characters per text/arguments delta: small enough that the CLI sees real streaming
 DEFAULT_MODEL = "gpt-5.3-codex"
 RESPONSES_PATHS = ("/v1/responses", "/responses")
 
@@ -122,35 +121,6 @@ _CONTEXT_PREFIXES = (
     "<turn_aborted>",
     "# AGENTS.md instructions",
 )
-
-
-def marker(name: str) -> str:
-    """The string to put in a prompt so that requests of that conversation follow script NAME."""
-    return f"[[script:{name}]]"
-
-
-@dataclass
-class RecordedRequest:
-    """One request as received; the log lets tests assert on what the CLI really sent."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    script: str | None = None
-    step: int | None = None
-    at: float = field(default_factory=time.time)
-
-    def to_json(self) -> Json:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "headers": self.headers,
-            "body": self.body,
-            "script": self.script,
-            "step": self.step,
-            "at": self.at,
-        }
 
 
 # ---------------------------------------------------------------- reading the conversation
@@ -239,23 +209,7 @@ def count_turns(items: list[Json]) -> int:
 
 def substitute(value: Any, items: list[Json]) -> Any:
     """Apply ``{{result:N}}``/``{{last_result}}``/``{{prompt}}`` to strings, recursively."""
-    if isinstance(value, dict):
-        return {k: substitute(v, items) for k, v in value.items()}
-    if isinstance(value, list):
-        return [substitute(v, items) for v in value]
-    if not isinstance(value, str) or "{{" not in value:
-        return value
-    results = tool_results(items)
-
-    def repl(match: re.Match[str]) -> str:
-        if match.group(2):
-            index = int(match.group(2)) - 1
-            return results[index] if 0 <= index < len(results) else ""
-        if match.group(1) == "last_result":
-            return results[-1] if results else ""
-        return last_prompt(items)
-
-    return SUBST_RE.sub(repl, value)
+    return fill_placeholders(value, tool_results(items), lambda: last_prompt(items))
 
 
 @dataclass(frozen=True)
@@ -300,10 +254,6 @@ def resolve_tool(name: str, tools: list[Json]) -> ResolvedTool:
 # ---------------------------------------------------------------- building the reply
 
 
-def _new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex}"
-
-
 def build_output(step: Step, body: Json) -> list[Json]:
     """The output items for STEP, with fresh ids (codex dedupes by id and call_id)."""
     items = _items(body)
@@ -313,7 +263,7 @@ def build_output(step: Step, body: Json) -> list[Json]:
         summary = str(substitute(step["reasoning"], items))
         output.append(
             {
-                "id": _new_id("rs"),
+                "id": new_id("rs"),
                 "type": "reasoning",
                 "summary": [{"type": "summary_text", "text": summary}],
                 "encrypted_content": None,
@@ -323,7 +273,7 @@ def build_output(step: Step, body: Json) -> list[Json]:
         text = str(substitute(step["text"], items))
         output.append(
             {
-                "id": _new_id("msg"),
+                "id": new_id("msg"),
                 "type": "message",
                 "status": "completed",
                 "role": "assistant",
@@ -338,19 +288,19 @@ def build_output(step: Step, body: Json) -> list[Json]:
         value = substitute(call.get("input", {}), items)
         if tool.kind == "custom":
             item: Json = {
-                "id": _new_id("ctc"),
+                "id": new_id("ctc"),
                 "type": "custom_tool_call",
                 "status": "completed",
-                "call_id": _new_id("call"),
+                "call_id": new_id("call"),
                 "name": tool.name,
                 "input": value if isinstance(value, str) else json.dumps(value),
             }
         else:
             item = {
-                "id": _new_id("fc"),
+                "id": new_id("fc"),
                 "type": "function_call",
                 "status": "completed",
-                "call_id": _new_id("call"),
+                "call_id": new_id("call"),
                 "name": tool.name,
                 "arguments": value if isinstance(value, str) else json.dumps(value),
             }
@@ -360,7 +310,7 @@ def build_output(step: Step, body: Json) -> list[Json]:
     if not output:
         output.append(
             {
-                "id": _new_id("msg"),
+                "id": new_id("msg"),
                 "type": "message",
                 "status": "completed",
                 "role": "assistant",
@@ -390,7 +340,7 @@ def _usage(step: Step) -> Json:
 def build_response(step: Step, body: Json) -> Json:
     """A complete (non-streamed) Responses API object for STEP."""
     return {
-        "id": _new_id("resp"),
+        "id": new_id("resp"),
         "object": "response",
         "created_at": int(time.time()),
         "status": "completed",
@@ -401,10 +351,6 @@ def build_response(step: Step, body: Json) -> Json:
         "parallel_tool_calls": bool(body.get("parallel_tool_calls", True)),
         "usage": _usage(step),
     }
-
-
-def _chunks(text: str) -> list[str]:
-    return [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
 
 
 def sse_events(response: Json) -> Iterator[Json]:
@@ -421,10 +367,10 @@ def sse_events(response: Json) -> Iterator[Json]:
                 "output_index": index,
                 "item": {**item, "summary": []},
             }
-            part = {"type": "summary_text", "text": ""}
+            part: Json = {"type": "summary_text", "text": ""}
             base = {"item_id": item["id"], "output_index": index, "summary_index": 0}
             yield {"type": "response.reasoning_summary_part.added", **base, "part": part}
-            for piece in _chunks(text):
+            for piece in chunks(text):
                 yield {"type": "response.reasoning_summary_text.delta", **base, "delta": piece}
             yield {"type": "response.reasoning_summary_text.done", **base, "text": text}
             yield {
@@ -442,7 +388,7 @@ def sse_events(response: Json) -> Iterator[Json]:
             part = {"type": "output_text", "text": "", "annotations": []}
             base = {"item_id": item["id"], "output_index": index, "content_index": 0}
             yield {"type": "response.content_part.added", **base, "part": part}
-            for piece in _chunks(text):
+            for piece in chunks(text):
                 yield {"type": "response.output_text.delta", **base, "delta": piece}
             yield {"type": "response.output_text.done", **base, "text": text}
             yield {"type": "response.content_part.done", **base, "part": {**part, "text": text}}
@@ -459,7 +405,7 @@ def sse_events(response: Json) -> Iterator[Json]:
                 else "response.custom_tool_call_input"
             )
             base = {"item_id": item["id"], "output_index": index}
-            for piece in _chunks(item[field_name]):
+            for piece in chunks(item[field_name]):
                 yield {"type": f"{delta_type}.delta", **base, "delta": piece}
             yield {"type": f"{delta_type}.done", **base, field_name: item[field_name]}
         yield {"type": "response.output_item.done", "output_index": index, "item": item}
@@ -469,205 +415,73 @@ def sse_events(response: Json) -> Iterator[Json]:
 # ---------------------------------------------------------------- the server
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive; SSE is sent chunked so connections can be reused."""
+class _Handler(ScriptedHandler):
+    """The Responses API (with and without ``/v1``), plus the models list codex fetches."""
 
-    protocol_version = "HTTP/1.1"
-    server: _Server
+    request_id_header = "x-request-id"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: test output should show the test, not the access log."""
+    def api_get(self, path: str) -> bool:
+        if path not in ("/v1/models", "/models"):
+            return False
+        # Both shapes: OpenAI's list and codex's own catalog; empty means "use built-ins".
+        self.send_json(200, {"object": "list", "data": [], "models": []})
+        return True
 
-    # -- plumbing
-    def _read_body(self) -> Any:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if not raw:
-            return None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw.decode("utf-8", "replace")
-
-    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-request-id", _new_id("req"))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _send_chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-        self.wfile.flush()
-
-    def _record(self, method: str, body: Any) -> RecordedRequest:
-        entry = RecordedRequest(method, self.path, dict(self.headers.items()), body)
-        self.server.owner._record(entry)
-        return entry
-
-    # -- verbs
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/_requests":
-            self._send_json(200, [r.to_json() for r in self.server.owner.log])
-        elif path == "/_scripts":
-            self._send_json(200, self.server.owner.scripts)
-        elif path in ("/v1/models", "/models"):
-            self._record("GET", None)
-            # Both shapes: OpenAI's list and codex's own catalog; empty means "use built-ins".
-            self._send_json(200, {"object": "list", "data": [], "models": []})
-        else:
-            self._record("GET", None)
-            self._not_found()
-
-    def do_DELETE(self) -> None:
-        if urlsplit(self.path).path == "/_requests":
-            self.server.owner.clear_requests()
-            self._send_json(200, {"ok": True})
-        else:
-            self._not_found()
-
-    def do_POST(self) -> None:
-        path = urlsplit(self.path).path
-        body = self._read_body()
-        if path.startswith("/_scripts/"):
-            if not isinstance(body, list):
-                self._send_json(400, {"error": "body must be a JSON list of steps"})
-                return
-            name = path.removeprefix("/_scripts/")
-            self._send_json(200, {"marker": self.server.owner.add_script(name, body)})
-            return
-        entry = self._record("POST", body)
+    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
         encoding = self.headers.get("Content-Encoding", "identity")
         if encoding != "identity":
             # Codex compresses request bodies only for OpenAI itself; say so rather than 404.
             message = f"the fake cannot read Content-Encoding {encoding!r}"
-            self._send_json(415, {"error": {"type": "invalid_request_error", "message": message}})
+            self.send_json(415, {"error": {"type": "invalid_request_error", "message": message}})
         elif path in RESPONSES_PATHS and isinstance(body, dict):
-            self._responses(body, entry)
+            self.answer(body, entry)
         else:
-            self._not_found()
+            self.not_found()
 
-    def _not_found(self) -> None:
+    def not_found(self) -> None:
         error = {
             "type": "invalid_request_error",
             "code": "not_found",
             "message": f"no such endpoint: {self.path}",
         }
-        self._send_json(404, {"error": error})
+        self.send_json(404, {"error": error})
 
-    def _responses(self, body: Json, entry: RecordedRequest) -> None:
-        owner = self.server.owner
-        step, entry.script, entry.step = owner.pick_step(body)
-        if step.get("delay"):
-            time.sleep(float(step["delay"]))
-        error = step.get("error")
-        if error and owner.should_fail(entry.script, entry.step, error):
-            status = int(error.get("status", 500))
-            payload = {
-                "error": {
-                    "type": error.get("type", "server_error"),
-                    "code": error.get("code", error.get("type", "server_error")),
-                    "message": error.get("message", "scripted error"),
-                    "param": None,
-                }
+    def error_payload(self, error: Json) -> Json:
+        return {
+            "error": {
+                "type": error.get("type", "server_error"),
+                "code": error.get("code", error.get("type", "server_error")),
+                "message": error.get("message", "scripted error"),
+                "param": None,
             }
-            self._send_json(status, payload)
-            return
-        response = build_response(step, body)
-        if not body.get("stream"):
-            self._send_json(200, response)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.send_header("x-request-id", _new_id("req"))
-        self.end_headers()
-        pause = float(step.get("stream_delay") or 0)
-        try:
-            for number, event in enumerate(sse_events(response)):
-                data = json.dumps({**event, "sequence_number": number})
-                self._send_chunk(f"event: {event['type']}\ndata: {data}\n\n".encode())
-                if pause:
-                    time.sleep(pause)
-            self._send_chunk(b"")
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (e.g. the agent was killed)
+        }
+
+    def build_reply(self, step: Step, body: Json) -> Json:
+        return build_response(step, body)
+
+    def sse_frames(self, reply: Json) -> Iterator[tuple[str, Json]]:
+        for number, event in enumerate(sse_events(reply)):
+            yield event["type"], {**event, "sequence_number": number}
 
 
-class _Server(ThreadingHTTPServer):
-    """One thread per connection, so a delayed reply never holds up other agents."""
+class ScriptedOpenAI(ScriptedServer):
+    """The scripted Responses API server. Use as a context manager, or ``start()``/``stop()``."""
 
-    daemon_threads = True
-    request_queue_size = 128  # ~20 CLIs connect at once; the default backlog of 5 drops SYNs
+    handler_class = _Handler
+    thread_name = "scripted-openai"
+    api_paths = RESPONSES_PATHS
 
-    def __init__(self, port: int, owner: ScriptedOpenAI) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.owner = owner
+    def script_name(self, body: Json) -> str | None:
+        return find_script_name(body)
 
-
-class ScriptedOpenAI:
-    """The scripted model server. Use as a context manager, or ``start()``/``stop()``."""
-
-    def __init__(self, port: int = 0, scripts: dict[str, list[Step]] | None = None) -> None:
-        self._port = port
-        self._lock = threading.Lock()
-        self._scripts: dict[str, list[Step]] = {}
-        self._log: list[RecordedRequest] = []
-        self._failures: dict[tuple[str | None, int | None], int] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        for name, steps in (scripts or {}).items():
-            self.add_script(name, steps)
-
-    # -- lifecycle
-    def start(self) -> ScriptedOpenAI:
-        if self._server is None:
-            self._server = _Server(self._port, self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.1},
-                name="scripted-openai",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> ScriptedOpenAI:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("server not started")
-        return int(self._server.server_address[1])
+    def step_index(self, body: Json) -> int:
+        """The number of model turns already in ``input`` (see :func:`count_turns`)."""
+        return count_turns(_items(body))
 
     @property
     def url(self) -> str:
         """Value for codex's ``model_providers.<id>.base_url`` (includes ``/v1``)."""
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{super().url}/v1"
 
     def codex_args(self, provider: str = "fake") -> list[str]:
         """The ``-c`` overrides that point the codex CLI at this server."""
@@ -687,93 +501,10 @@ class ScriptedOpenAI:
             f"{prefix}.supports_websockets=false",
         ]
 
-    # -- scripts
-    def add_script(self, name: str, steps: list[Step]) -> str:
-        """Register (or replace) script NAME; returns the marker to embed in the prompt."""
-        if not MARKER_RE.fullmatch(marker(name)):
-            raise ValueError(f"script name must match [A-Za-z0-9_.-]+: {name!r}")
-        with self._lock:
-            self._scripts[name] = copy.deepcopy(list(steps))
-        return marker(name)
-
-    @property
-    def scripts(self) -> dict[str, list[Step]]:
-        with self._lock:
-            return copy.deepcopy(self._scripts)
-
-    def pick_step(self, body: Json) -> tuple[Step, str | None, int | None]:
-        """(step, script name, step index) for a /v1/responses request body."""
-        name = find_script_name(body)
-        with self._lock:
-            steps = self._scripts.get(name) if name else None
-        if steps is None:
-            return DEFAULT_REPLY, name, None
-        index = count_turns(_items(body))
-        return (steps[index] if index < len(steps) else FINISHED_REPLY), name, index
-
-    def should_fail(self, name: str | None, index: int | None, error: Json) -> bool:
-        """Whether a step's scripted error applies to this request (``times`` counts down)."""
-        if "times" not in error:
-            return True
-        with self._lock:
-            seen = self._failures.get((name, index), 0)
-            self._failures[(name, index)] = seen + 1
-        return seen < int(error["times"])
-
-    # -- request log
-    def _record(self, entry: RecordedRequest) -> None:
-        with self._lock:
-            self._log.append(entry)
-
-    @property
-    def log(self) -> list[RecordedRequest]:
-        """Every request received on the API paths, oldest first (a snapshot)."""
-        with self._lock:
-            return list(self._log)
-
-    @property
-    def requests(self) -> list[Json]:
-        """Bodies of the ``POST /v1/responses`` requests, oldest first (a snapshot)."""
-        return [
-            r.body
-            for r in self.log
-            if r.method == "POST" and urlsplit(r.path).path in RESPONSES_PATHS
-        ]
-
-    def requests_for(self, name: str) -> list[Json]:
-        """Bodies of the /v1/responses requests that followed script NAME."""
-        return [
-            r.body
-            for r in self.log
-            if r.script == name and urlsplit(r.path).path in RESPONSES_PATHS
-        ]
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._log.clear()
-
 
 def main(argv: list[str] | None = None) -> None:
     """Run out of process; prints ``PORT=<n>`` first so the parent can connect."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--scripts", help="JSON file: {name: [step, ...]}")
-    args = parser.parse_args(argv)
-    scripts: dict[str, list[Step]] = {}
-    if args.scripts:
-        with open(args.scripts, encoding="utf-8") as f:
-            scripts = json.load(f)
-    server = ScriptedOpenAI(args.port, scripts).start()
-    print(f"PORT={server.port}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        done.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    sys.exit(0)
+    run_standalone(ScriptedOpenAI, __doc__, argv)
 
 
 if __name__ == "__main__":

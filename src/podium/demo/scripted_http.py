@@ -1,0 +1,443 @@
+"""What the scripted model servers share: scripts, the request log, the HTTP and SSE plumbing.
+
+Why: :mod:`podium.demo.scripted_anthropic` (Messages API, for Claude Code) and the tests'
+``tests.fakes.openai_server`` (Responses API, for codex) differ only in the wire format. Both
+pick a script by the ``[[script:NAME]]`` marker in the user's text and a step by how many model
+turns the conversation already holds, count down ``times`` on scripted errors, log requests,
+stream SSE chunked over keep-alive connections and run standalone. An API module subclasses
+:class:`ScriptedHandler` (its routes and payload shapes) and :class:`ScriptedServer` (how a
+request names its script and step).
+
+Control endpoints, not logged: ``GET /_requests`` (the request log), ``DELETE /_requests``
+(clears it), ``GET /_scripts``, ``POST /_scripts/NAME`` (JSON list of steps; answers the
+marker). Any other request is logged and handed to the API.
+
+Substitutions in step text and tool inputs: ``{{result:N}}`` is the N-th tool result of the
+conversation (1-based), ``{{last_result}}`` the latest, ``{{prompt}}`` the last user prompt; a
+dotted suffix on a result (``{{result:1.job_id}}``) picks a field when the result is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import signal
+import sys
+import threading
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, ClassVar, Self
+from urllib.parse import urlsplit
+
+Step = dict[str, Any]
+Json = dict[str, Any]
+
+MARKER_RE = re.compile(r"\[\[script:([A-Za-z0-9_.\-]+)\]\]")
+SUBST_RE = re.compile(r"\{\{(result:(\d+)|last_result|prompt)((?:\.[A-Za-z0-9_]+)*)\}\}")
+DEFAULT_REPLY: Step = {"text": "OK.", "usage": {"input_tokens": 1, "output_tokens": 1}}
+FINISHED_REPLY: Step = {"text": "(script finished)"}
+CHUNK = 24  # characters per streamed delta: small enough that the CLI sees real streaming
+
+
+def marker(name: str) -> str:
+    """The string to put in a prompt so that requests of that conversation follow script NAME."""
+    return f"[[script:{name}]]"
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id: the CLIs dedupe (or loop) on reused message and call ids."""
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def chunks(text: str) -> list[str]:
+    """TEXT as CHUNK-sized deltas; an empty text is one empty delta, so its block still streams."""
+    return [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+
+
+# ---------------------------------------------------------------- substitutions
+
+
+def fill_placeholders(value: Any, results: Sequence[str], prompt: Callable[[], str]) -> Any:
+    """Apply ``{{result:N}}``/``{{last_result}}``/``{{prompt}}`` to strings, recursively.
+
+    RESULTS are the conversation's tool results in order; PROMPT is only called when needed."""
+    if isinstance(value, dict):
+        return {k: fill_placeholders(v, results, prompt) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_placeholders(v, results, prompt) for v in value]
+    if not isinstance(value, str) or "{{" not in value:
+        return value
+
+    def repl(match: re.Match[str]) -> str:
+        if match.group(2):
+            index = int(match.group(2)) - 1
+            text = results[index] if 0 <= index < len(results) else ""
+        elif match.group(1) == "last_result":
+            text = results[-1] if results else ""
+        else:
+            return prompt()
+        return json_field(text, match.group(3)) if match.group(3) else text
+
+    return SUBST_RE.sub(repl, value)
+
+
+def json_field(text: str, path: str) -> str:
+    """``{{result:1.job_id}}``: a field of a tool result that is JSON (MCP tools answer so)."""
+    try:
+        value: Any = json.loads(text)
+    except ValueError:
+        return ""
+    for part in path.strip(".").split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# ---------------------------------------------------------------- the request log
+
+
+@dataclass
+class RecordedRequest:
+    """One request as received; the log lets tests assert on what the CLI really sent."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    script: str | None = None
+    step: int | None = None
+    at: float = field(default_factory=time.time)
+
+    def to_json(self) -> Json:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": self.headers,
+            "body": self.body,
+            "script": self.script,
+            "step": self.step,
+            "at": self.at,
+        }
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+class ScriptedHandler(BaseHTTPRequestHandler, ABC):
+    """HTTP/1.1 with keep-alive; SSE is sent chunked so connections can be reused.
+
+    Serves the control endpoints; a subclass routes the API (:meth:`api_post`, :meth:`api_get`)
+    and shapes its replies, errors and SSE events."""
+
+    protocol_version = "HTTP/1.1"
+    request_id_header: ClassVar[str] = "request-id"
+    server: _HTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: test output should show the test, not the access log."""
+
+    # -- the API's hooks
+    @abstractmethod
+    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
+        """Answer a (logged) POST to PATH; the model endpoint calls :meth:`answer`."""
+
+    def api_get(self, path: str) -> bool:
+        """Answer a (logged) GET to PATH; False means there is no such endpoint."""
+        return False
+
+    @abstractmethod
+    def not_found(self) -> None:
+        """Send the API's 404."""
+
+    @abstractmethod
+    def error_payload(self, error: Json) -> Json:
+        """The API's error body for a step's scripted ``error``."""
+
+    @abstractmethod
+    def build_reply(self, step: Step, body: Json) -> Json:
+        """The complete (non-streamed) reply that plays STEP for request BODY."""
+
+    @abstractmethod
+    def sse_frames(self, reply: Json) -> Iterable[tuple[str, Json]]:
+        """The ``(event, data)`` pairs that stream REPLY."""
+
+    # -- answering from the script
+    def answer(self, body: Json, entry: RecordedRequest) -> None:
+        """Play the step BODY has reached: its delay, then its scripted error or its reply."""
+        owner = self.server.owner
+        step, entry.script, entry.step = owner.pick_step(body)
+        if step.get("delay"):
+            time.sleep(float(step["delay"]))
+        error = step.get("error")
+        if error and owner.should_fail(entry.script, entry.step, error):
+            self.send_json(int(error.get("status", 500)), self.error_payload(error))
+            return
+        reply = self.build_reply(step, body)
+        if body.get("stream"):
+            self._stream(self.sse_frames(reply), float(step.get("stream_delay") or 0))
+        else:
+            self.send_json(200, reply)
+
+    def _stream(self, frames: Iterable[tuple[str, Json]], pause: float) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header(self.request_id_header, new_id("req"))
+        self.end_headers()
+        try:
+            for event, data in frames:
+                self._send_chunk(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
+                if pause:
+                    time.sleep(pause)
+            self._send_chunk(b"")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. the agent was killed)
+
+    # -- plumbing
+    def send_json(self, status: int, payload: Any) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header(self.request_id_header, new_id("req"))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _read_body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw.decode("utf-8", "replace")
+
+    def _record(self, method: str, body: Any) -> RecordedRequest:
+        entry = RecordedRequest(method, self.path, dict(self.headers.items()), body)
+        self.server.owner._record(entry)
+        return entry
+
+    # -- verbs
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/_requests":
+            self.send_json(200, [r.to_json() for r in self.server.owner.log])
+        elif path == "/_scripts":
+            self.send_json(200, self.server.owner.scripts)
+        else:
+            self._record("GET", None)
+            if not self.api_get(path):
+                self.not_found()
+
+    def do_DELETE(self) -> None:
+        if urlsplit(self.path).path == "/_requests":
+            self.server.owner.clear_requests()
+            self.send_json(200, {"ok": True})
+        else:
+            self.not_found()
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        body = self._read_body()
+        if not path.startswith("/_scripts/"):
+            self.api_post(path, body, self._record("POST", body))
+        elif isinstance(body, list):
+            name = path.removeprefix("/_scripts/")
+            self.send_json(200, {"marker": self.server.owner.add_script(name, body)})
+        else:
+            self.send_json(400, {"error": "body must be a JSON list of steps"})
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """One thread per connection, so a delayed reply never holds up other agents."""
+
+    daemon_threads = True
+    request_queue_size = 128  # ~20 CLIs connect at once; the default backlog of 5 drops SYNs
+
+    def __init__(self, port: int, owner: ScriptedServer) -> None:
+        super().__init__(("127.0.0.1", port), owner.handler_class)
+        self.owner = owner
+
+
+# ---------------------------------------------------------------- the server
+
+
+class ScriptedServer(ABC):
+    """A scripted model server. Use as a context manager, or ``start()``/``stop()``.
+
+    A subclass names its handler, its thread and its model endpoint (``api_paths``, which
+    :attr:`requests` reports), and says how a request names its script and step."""
+
+    handler_class: ClassVar[type[ScriptedHandler]]
+    thread_name: ClassVar[str]
+    api_paths: ClassVar[tuple[str, ...]]
+
+    def __init__(self, port: int = 0, scripts: dict[str, list[Step]] | None = None) -> None:
+        self._port = port
+        self._lock = threading.Lock()
+        self._scripts: dict[str, list[Step]] = {}
+        self._log: list[RecordedRequest] = []
+        self._failures: dict[tuple[str | None, int | None], int] = {}
+        self._server: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        for name, steps in (scripts or {}).items():
+            self.add_script(name, steps)
+
+    # -- the API's hooks
+    @abstractmethod
+    def script_name(self, body: Json) -> str | None:
+        """The first script marker in the user's text of request BODY, if any."""
+
+    @abstractmethod
+    def step_index(self, body: Json) -> int:
+        """How many model turns BODY already holds: stateless, so retries and resumes (which
+        re-send the whole conversation) land on the right step."""
+
+    # -- lifecycle
+    def start(self) -> Self:
+        if self._server is None:
+            self._server = _HTTPServer(self._port, self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=self.thread_name,
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("server not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the CLI."""
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- scripts
+    def add_script(self, name: str, steps: list[Step]) -> str:
+        """Register (or replace) script NAME; returns the marker to embed in the prompt."""
+        if not MARKER_RE.fullmatch(marker(name)):
+            raise ValueError(f"script name must match [A-Za-z0-9_.-]+: {name!r}")
+        with self._lock:
+            self._scripts[name] = copy.deepcopy(list(steps))
+        return marker(name)
+
+    @property
+    def scripts(self) -> dict[str, list[Step]]:
+        with self._lock:
+            return copy.deepcopy(self._scripts)
+
+    def pick_step(self, body: Json) -> tuple[Step, str | None, int | None]:
+        """(step, script name, step index) for a model request body."""
+        name = self.script_name(body)
+        with self._lock:
+            steps = self._scripts.get(name) if name else None
+        if steps is None:
+            return DEFAULT_REPLY, name, None
+        index = self.step_index(body)
+        return (steps[index] if index < len(steps) else FINISHED_REPLY), name, index
+
+    def should_fail(self, name: str | None, index: int | None, error: Json) -> bool:
+        """Whether a step's scripted error applies to this request (``times`` counts down)."""
+        if "times" not in error:
+            return True
+        with self._lock:
+            seen = self._failures.get((name, index), 0)
+            self._failures[(name, index)] = seen + 1
+        return seen < int(error["times"])
+
+    # -- request log
+    def _record(self, entry: RecordedRequest) -> None:
+        with self._lock:
+            self._log.append(entry)
+
+    @property
+    def log(self) -> list[RecordedRequest]:
+        """Every request received on the API paths, oldest first (a snapshot)."""
+        with self._lock:
+            return list(self._log)
+
+    @property
+    def requests(self) -> list[Json]:
+        """Bodies of the POSTs to the model endpoint (``api_paths``), oldest first (a snapshot)."""
+        return [
+            r.body
+            for r in self.log
+            if r.method == "POST" and urlsplit(r.path).path in self.api_paths
+        ]
+
+    def requests_for(self, name: str) -> list[Json]:
+        """Bodies of the model requests that followed script NAME."""
+        return [
+            r.body for r in self.log if r.script == name and urlsplit(r.path).path in self.api_paths
+        ]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+
+def run_standalone(
+    server_class: type[ScriptedServer], doc: str | None, argv: list[str] | None = None
+) -> None:
+    """Serve until SIGTERM; prints ``PORT=<n>`` first so the parent process can connect."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0] if doc else None)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--scripts", help="JSON file: {name: [step, ...]}")
+    args = parser.parse_args(argv)
+    scripts: dict[str, list[Step]] = {}
+    if args.scripts:
+        with open(args.scripts, encoding="utf-8") as f:
+            scripts = json.load(f)
+    server = server_class(args.port, scripts).start()
+    print(f"PORT={server.port}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    sys.exit(0)
