@@ -165,7 +165,7 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
           </Field>
         </div>
         <div className="form-row">
-          <Field label="Model" name="model" errors={errors} hint="auto = the server classifies the task">
+          <Field label="Model" name="model" errors={errors} hint="auto = the agent CLI's own default model">
             {customModel ? (
               <div className="inline">
                 <input
@@ -196,7 +196,7 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
                   } else set("model", e.target.value);
                 }}
               >
-                <option value="">auto (server default)</option>
+                <option value="">auto (the CLI's default)</option>
                 {claudeModels.length > 0 && (
                   <optgroup label="Claude">
                     {claudeModels.map((m) => (
