@@ -1,6 +1,6 @@
 """The dashboard's other views, in a real Chromium against the real server and `claude`: the
-Changes tab, the job actions, Timeline, Settings, Notes, Locks, the interactive terminal, theme
-and shortcuts, and projects.
+Changes tab, the job actions, Timeline, Settings, Notes, Locks, the interactive terminal (its
+size, and the blue card of an idle interactive agent), theme and shortcuts, and projects.
 
 Each test drives the page the way a person does and checks both what the page shows and what the
 server did (over REST). The module shares one server, so jobs are told apart by id.
@@ -9,6 +9,7 @@ server did (over REST). The module shares one server, so jobs are told apart by 
 from __future__ import annotations
 
 import re
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,10 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot
+from podium.agents.interactive.tmux import DEFAULT_COLS, DEFAULT_ROWS
+from tests.browser.conftest import connected, shot
 from tests.e2e.conftest import wait_job
-from tests.e2e.test_interactive import tmux_alive
+from tests.e2e.test_interactive import Viewer, tmux_alive
 from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import PodiumServer, wait_until
@@ -385,6 +387,140 @@ def test_interactive_terminal_shows_the_session_and_takes_typing(
     )
     assert wait_job(api, job["id"], timeout=20)["status"] == "cancelled"
     wait_until(lambda: not tmux_alive(server, agent_id), timeout=10, what="tmux session gone")
+
+
+def test_interactive_card_is_blue_while_idle_and_orange_while_busy(
+    page: Page, api: httpx.Client, model: ScriptedAnthropic
+) -> None:
+    marker = model.add_script(
+        unique("b-blue"),
+        [
+            {"text": "BLUE-FIRST-ANSWER"},
+            # Slow, so the busy turn lasts long enough to be seen on the card.
+            {"text": "BLUE-SECOND-ANSWER to {{prompt}}", "delay": 8},
+        ],
+    )
+    job = create(api, title=unique("blue"), description=f"Answer. {marker}", interactive=True)
+    agent_id = running_agent(api, job["id"])["id"]
+    the_card = card(page, job["id"])
+    try:
+        panel = open_panel(page, job["id"])
+        panel.get_by_test_id("tab-terminal").click()
+        state = panel.get_by_test_id("terminal-state")
+        screen = panel.locator('[data-testid="terminal"] .xterm-rows')
+        expect(screen).to_contain_text("BLUE-FIRST-ANSWER", timeout=LONG)
+        # Claude's Stop hook after the first answer: idle, waiting for input, so blue.
+        expect(the_card).to_have_attribute("data-color", "blue", timeout=30_000)
+        expect(the_card).to_have_attribute("data-status", "running")
+        expect(state).to_contain_text("idle")
+        assert api.get(f"/api/agents/{agent_id}").json()["activity"] == "idle"
+        shot(page, "card-blue")
+
+        # A typed follow-up: busy (UserPromptSubmit hook) while the model answers, so orange.
+        panel.get_by_test_id("terminal").click()
+        page.keyboard.type("a follow-up")
+        page.keyboard.press("Enter")
+        expect(the_card).to_have_attribute("data-color", "orange", timeout=30_000)
+        expect(screen).not_to_contain_text("BLUE-SECOND-ANSWER")  # still answering
+        expect(state).to_contain_text("busy")
+        expect(screen).to_contain_text("BLUE-SECOND-ANSWER to a follow-up", timeout=LONG)
+        expect(the_card).to_have_attribute("data-color", "blue", timeout=30_000)
+
+        # A fresh page learns the idle agent from the /ws snapshot (no event will repeat it).
+        page.reload()
+        connected(page)
+        expect(card(page, job["id"])).to_have_attribute("data-color", "blue")
+        assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+    finally:
+        api.post(f"/api/jobs/{job['id']}/cancel")
+    assert wait_job(api, job["id"], timeout=20)["status"] == "cancelled"
+    expect(card(page, job["id"])).to_have_attribute("data-color", "dim", timeout=20_000)
+
+
+def pane_size(server: PodiumServer, agent_id: str) -> tuple[int, int]:
+    """The agent's tmux window size, as tmux has it."""
+    out = subprocess.run(
+        [
+            "tmux",
+            "-S",
+            str(server.data_dir / "tmux.sock"),
+            "display-message",
+            "-p",
+            "-t",
+            f"=podium-{agent_id}:",
+            "#{window_width} #{window_height}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def sent_size(terminal: Any) -> tuple[int, int]:
+    """The size the page last sent the pane (the terminal host's data-cols / data-rows)."""
+    return int(terminal.get_attribute("data-cols")), int(terminal.get_attribute("data-rows"))
+
+
+def assert_fills_its_box(terminal: Any, size: tuple[int, int]) -> None:
+    """xterm draws `size` inside its box, with less than a cell (plus the scrollbar) to spare."""
+    expect(terminal.locator(".xterm-rows > div")).to_have_count(size[1])
+    box, screen = terminal.evaluate(
+        """host => ['.terminal-fit', '.xterm-screen'].map(selector => {
+            const r = host.querySelector(selector).getBoundingClientRect();
+            return {right: r.right, bottom: r.bottom, width: r.width, height: r.height};
+        })"""
+    )
+    assert screen["right"] <= box["right"] + 0.5 and screen["bottom"] <= box["bottom"] + 0.5, (
+        box,
+        screen,
+    )
+    cell_width, cell_height = screen["width"] / size[0], screen["height"] / size[1]
+    assert box["width"] - screen["width"] < cell_width + 14 + 1, (box, screen, size)
+    assert box["height"] - screen["height"] < cell_height + 1, (box, screen, size)
+
+
+def test_terminal_fits_its_box_and_the_pane_follows_the_viewport(
+    page: Page, api: httpx.Client, model: ScriptedAnthropic, server: PodiumServer
+) -> None:
+    marker = model.add_script(unique("b-fit"), [{"text": "FIT-FIRST-ANSWER"}])
+    job = create(api, title=unique("fit"), description=f"Answer. {marker}", interactive=True)
+    agent_id = running_agent(api, job["id"])["id"]
+    assert pane_size(server, agent_id) == (DEFAULT_COLS, DEFAULT_ROWS)  # no viewer yet
+    try:
+        panel = open_panel(page, job["id"])
+        panel.get_by_test_id("tab-terminal").click()
+        expect(panel.get_by_test_id("terminal-state")).to_have_attribute("data-state", "connected")
+        terminal = panel.get_by_test_id("terminal")
+        expect(terminal).to_have_attribute("data-cols", re.compile(r"^\d+$"))
+        wide = sent_size(terminal)
+        assert wide != (DEFAULT_COLS, DEFAULT_ROWS)
+        wait_until(lambda: pane_size(server, agent_id) == wide, timeout=10, what=f"pane {wide}")
+        assert_fills_its_box(terminal, wide)
+        # The TUI redraws for the new size: its answer is on the page's screen.
+        expect(terminal.locator(".xterm-rows")).to_contain_text("FIT-FIRST-ANSWER", timeout=LONG)
+
+        # Another viewer is greeted with the pane at the page's size.
+        viewer = Viewer(server, agent_id)
+        try:
+            viewer.wait_for(lambda: bool(viewer.messages), "the hello", timeout=10)
+            assert viewer.messages[0]["type"] == "hello"
+            assert (viewer.messages[0]["cols"], viewer.messages[0]["rows"]) == wide
+        finally:
+            viewer.close()
+
+        # A smaller window: the terminal shrinks with its box, and the pane follows.
+        page.set_viewport_size({"width": 1100, "height": 700})
+        expect(terminal).not_to_have_attribute("data-cols", str(wide[0]))
+        expect(terminal).not_to_have_attribute("data-rows", str(wide[1]))
+        narrow = sent_size(terminal)
+        assert narrow[0] < wide[0] and narrow[1] < wide[1], (wide, narrow)
+        wait_until(lambda: pane_size(server, agent_id) == narrow, timeout=10, what="pane shrunk")
+        assert_fills_its_box(terminal, narrow)
+        shot(page, "terminal-fitted")
+    finally:
+        api.post(f"/api/jobs/{job['id']}/cancel")
+    assert wait_job(api, job["id"], timeout=20)["status"] == "cancelled"
 
 
 def test_theme_toggle_and_keyboard_shortcuts(page: Page) -> None:

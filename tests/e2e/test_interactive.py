@@ -80,6 +80,14 @@ def tmux_alive(server: PodiumServer, agent_id: str) -> bool:
     return done.returncode == 0
 
 
+def live_agents(server: PodiumServer) -> dict[str, dict[str, Any]]:
+    """The live agents of a fresh /ws snapshot, by id."""
+    with connect(f"ws://127.0.0.1:{server.port}/ws", open_timeout=10) as socket:
+        snapshot = json.loads(socket.recv(timeout=10))
+    assert snapshot["type"] == "snapshot"
+    return {agent["id"]: agent for agent in snapshot["data"]["agents"]}
+
+
 def start_interactive(
     api: httpx.Client, model: ScriptedAnthropic, steps: list[dict[str, Any]]
 ) -> tuple[str, str]:
@@ -155,6 +163,8 @@ def test_interactive_session_round_trip(
     assert second.messages[0]["activity"] == "idle"
     assert (second.messages[0]["cols"], second.messages[0]["rows"]) == (150, 45)
     assert api.get(f"/api/agents/{agent_id}").json()["activity"] == "idle"
+    # The dashboard's /ws snapshot carries the live agent and its activity (blue card on load).
+    assert live_agents(server)[agent_id]["activity"] == "idle"
 
     # Continue types the follow-up into the same live session (no new agent run).
     continued = api.post(f"/api/jobs/{job_id}/continue", json={"message": "and a third"})
@@ -170,6 +180,7 @@ def test_interactive_session_round_trip(
     assert finished["status"] == "cancelled"
     agent = api.get(f"/api/agents/{agent_id}").json()
     assert agent["status"] == "exited"
+    assert agent_id not in live_agents(server)
 
 
 def test_exit_finishes_the_job_and_survives_a_restart(

@@ -6,7 +6,7 @@ import { usePendingQuestions } from "./api/queries";
 import type { Job, JobStatus, SearchHit } from "./api/types";
 import { EmptyState } from "./components/Modal";
 import { useToast } from "./components/Toasts";
-import { cardColor, COLOR_LABEL, type CardColor } from "./state/colors";
+import { cardColor, COLOR_LABEL, interactiveIdle, type CardColor } from "./state/colors";
 import { matchesFilter, useJobList, type ViewFilter } from "./state/jobList";
 import { useLive } from "./state/LiveProvider";
 import { isRead, readVersion, subscribeRead } from "./state/readState";
@@ -119,9 +119,14 @@ export function App() {
   }, [questions.data]);
 
   const colorOf = useCallback(
-    (job: Job): CardColor => cardColor(job, { read: isRead(job), pendingQuestion: pendingByJob.has(job.id) }),
+    (job: Job): CardColor =>
+      cardColor(job, {
+        read: isRead(job),
+        pendingQuestion: pendingByJob.has(job.id),
+        interactiveIdle: interactiveIdle(job, state.agents),
+      }),
     // readVersion changes identity whenever the read map does
-    [pendingByJob, readVersion()],
+    [pendingByJob, state.agents, readVersion()],
   );
 
   const openJob = useCallback((id: string, agentId: string | null = null, seq: number | null = null) => {

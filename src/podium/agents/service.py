@@ -58,6 +58,12 @@ class AgentService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def live(self) -> list[Agent]:
+        """Agents starting or running now."""
+        with self._db.read() as conn:
+            rows = repository.live(conn)
+        return [to_schema(row) for row in rows]
+
     def list(self, job_id: str | None, limit: int = 200, offset: int = 0) -> list[Agent]:
         with self._db.read() as conn:
             if job_id is not None:

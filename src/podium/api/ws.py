@@ -1,5 +1,6 @@
-"""/ws: a snapshot on connect, then live events. A client subscribes to an agent's output by id
-(`{"type": "subscribe", "agentId": ..., "after": seq}`) and gets the backlog after `after` first.
+"""/ws: a snapshot on connect (jobs, settings, live agents), then live events. A client
+subscribes to an agent's output by id (`{"type": "subscribe", "agentId": ..., "after": seq}`)
+and gets the backlog after `after` first.
 
 A client that falls behind is closed (code 4408) and resynchronises from a fresh snapshot on
 reconnect, rather than reading an incomplete stream."""
@@ -24,6 +25,7 @@ BACKLOG_LIMIT = 5000
 
 def _snapshot(services: Services) -> dict[str, Any]:
     jobs, total = services.jobs.list(archived=False, limit=SNAPSHOT_JOBS, offset=0)
+    agents = services.agents.live()
     return {
         "type": "snapshot",
         "data": {
@@ -31,6 +33,9 @@ def _snapshot(services: Services) -> dict[str, Any]:
             "jobsTotal": total,
             "settings": services.app_settings.current.model_dump(by_alias=True),
             "liveAgents": services.runner.live_count,
+            # Live agents as `agent.updated` would describe them (status, stats, an interactive
+            # agent's activity), so cards know them before their next update.
+            "agents": [agent.model_dump(mode="json", by_alias=True) for agent in agents],
         },
     }
 

@@ -55,11 +55,13 @@ export interface OutputEvent {
   data: Record<string, unknown>;
 }
 
-/** Partial agent stats pushed as `agent.updated`. */
+/** Partial agent stats pushed as `agent.updated` (and the live agents of a snapshot). */
 export interface AgentLive {
   id: string;
   jobId: string;
   status?: string;
+  /** Interactive agents: busy | idle | waiting, from the CLI's hooks (null before the first). */
+  activity?: string | null;
   numTurns?: number;
   costUsd?: number;
   inputTokens?: number;

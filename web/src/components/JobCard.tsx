@@ -75,7 +75,7 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
       </div>
       {!compact && (
         <div className={`card-message${failed && job.statusReason ? " reason" : ""}`} title={message ?? undefined}>
-          {message ?? idleMessage(job)}
+          {message ?? idleMessage(job, color)}
         </div>
       )}
     </div>
@@ -83,7 +83,8 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
 });
 
 /** What a card says when the agent has not reported anything. */
-function idleMessage(job: Job): string {
+function idleMessage(job: Job, color: CardColor): string {
+  if (color === "blue") return "Waiting for your input in the terminal";
   switch (job.status) {
     case "queued":
       return "Waiting for a free slot";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { JobStatus } from "../api/types";
-import { cardColor } from "./colors";
+import type { AgentLive, JobStatus } from "../api/types";
+import { makeJob } from "../test/fixtures";
+import { cardColor, interactiveIdle } from "./colors";
 
 const job = (status: JobStatus, interactive = false) => ({ status, interactive });
 
@@ -32,5 +33,29 @@ describe("cardColor", () => {
     expect(cardColor(job("running", true), { interactiveIdle: true })).toBe("blue");
     expect(cardColor(job("running", true), { interactiveIdle: false })).toBe("orange");
     expect(cardColor(job("running", false), { interactiveIdle: true })).toBe("orange");
+  });
+});
+
+describe("interactiveIdle", () => {
+  const agents = (...list: AgentLive[]) => new Map(list.map((a) => [a.id, a]));
+  const running = makeJob({ status: "running", interactive: true, currentAgentId: "ag1" });
+
+  it("is the current agent's idle activity, for a running interactive job only", () => {
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "idle" }))).toBe(true);
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "busy" }))).toBe(false);
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "waiting" }))).toBe(false);
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: null }))).toBe(false);
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, status: "running" }))).toBe(false);
+    expect(interactiveIdle(running, agents())).toBe(false);
+  });
+
+  it("ignores other agents, batch jobs, finished jobs and exited agents", () => {
+    const idleOther = agents({ id: "ag0", jobId: running.id, activity: "idle" });
+    expect(interactiveIdle(running, idleOther)).toBe(false);
+    const idle = agents({ id: "ag1", jobId: running.id, activity: "idle" });
+    expect(interactiveIdle({ ...running, interactive: false }, idle)).toBe(false);
+    expect(interactiveIdle({ ...running, status: "done" }, idle)).toBe(false);
+    expect(interactiveIdle({ ...running, currentAgentId: null }, idle)).toBe(false);
+    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "idle", status: "exited" }))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** The spec's card colours, from a job's status plus what the page knows about it. */
-import type { Job, JobStatus } from "../api/types";
+import type { AgentLive, Job, JobStatus } from "../api/types";
 
 export type CardColor = "orange" | "red" | "blue" | "green" | "dim" | "normal";
 
@@ -8,7 +8,7 @@ export interface ColorContext {
   read?: boolean;
   /** A question from this job's agent awaits an answer. */
   pendingQuestion?: boolean;
-  /** An interactive agent sits idle waiting for terminal input (reported later by the server). */
+  /** The job's interactive agent sits idle waiting for terminal input (see `interactiveIdle`). */
   interactiveIdle?: boolean;
 }
 
@@ -20,6 +20,17 @@ export function cardColor(job: Pick<Job, "status" | "interactive">, ctx: ColorCo
   if (ACTIVE.has(job.status)) return "orange";
   if (job.status === "done") return ctx.read ? "normal" : "green";
   return "dim"; // failed, cancelled
+}
+
+/** Whether a running interactive job's current agent reports itself idle (its CLI's Stop hook),
+ * from the live agents (snapshot plus `agent.updated`). Busy, waiting or unknown is not idle. */
+export function interactiveIdle(
+  job: Pick<Job, "status" | "interactive" | "currentAgentId">,
+  agents: ReadonlyMap<string, AgentLive>,
+): boolean {
+  if (job.status !== "running" || !job.interactive || !job.currentAgentId) return false;
+  const agent = agents.get(job.currentAgentId);
+  return agent?.activity === "idle" && agent.status !== "exited";
 }
 
 export function isFinished(status: JobStatus): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeJob } from "../test/fixtures";
+import { cardColor, interactiveIdle } from "./colors";
 import { invalidationsFor } from "./invalidation";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveState } from "./liveReducer";
 import type { ServerMessage } from "./messages";
@@ -65,6 +66,51 @@ describe("liveReducer", () => {
     expect(state.liveAgents).toBe(2); // 1 from the snapshot + this one
     state = apply(state, { type: "agent.updated", data: { id: "ag1", jobId: "j", status: "exited" } });
     expect(state.liveAgents).toBe(1);
+  });
+
+  describe("an interactive agent's activity and its card colour", () => {
+    const job = makeJob({ status: "running", interactive: true, currentAgentId: "itx1" });
+    const colorIn = (state: LiveState) => {
+      const known = state.jobs.get(job.id)!;
+      return cardColor(known, { interactiveIdle: interactiveIdle(known, state.agents) });
+    };
+    const withAgents = (agents: unknown[]): ServerMessage => ({
+      type: "snapshot",
+      data: { jobs: [job], jobsTotal: 1, settings: null, liveAgents: agents.length, agents },
+    });
+
+    it("follows agent.updated: idle is blue, busy orange, and stats updates keep the activity", () => {
+      let state = apply(initialLiveState, snapshot([job], 1));
+      expect(colorIn(state)).toBe("orange"); // nothing known yet
+      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } });
+      expect(colorIn(state)).toBe("blue");
+      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "busy" } });
+      expect(colorIn(state)).toBe("orange");
+      state = apply(
+        state,
+        { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } },
+        { type: "agent.updated", data: { id: "itx1", jobId: job.id, numTurns: 2, costUsd: 0.1 } },
+      );
+      expect(state.agents.get("itx1")).toMatchObject({ activity: "idle", numTurns: 2 });
+      expect(colorIn(state)).toBe("blue");
+    });
+
+    it("is seeded from the snapshot's live agents, and a resync replaces it", () => {
+      let state = apply(initialLiveState, withAgents([{ id: "itx1", jobId: job.id, status: "running", activity: "idle", numTurns: 1 }]));
+      expect(state.agents.get("itx1")).toMatchObject({ status: "running", activity: "idle", numTurns: 1 });
+      expect(colorIn(state)).toBe("blue");
+      state = liveReducer(state, { type: "connection", state: "reconnecting" });
+      state = apply(state, withAgents([{ id: "itx1", jobId: job.id, status: "running", activity: "busy" }]));
+      expect(colorIn(state)).toBe("orange");
+      // an agent known only from the snapshot is counted out when it exits
+      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, status: "exited" } });
+      expect(state.liveAgents).toBe(0);
+    });
+
+    it("ignores malformed snapshot agents", () => {
+      const state = apply(initialLiveState, withAgents([null, { jobId: job.id }, { id: "itx1", jobId: job.id, activity: "idle" }]));
+      expect([...state.agents.keys()]).toEqual(["itx1"]);
+    });
   });
 
   it("applies a whole batch at once without losing intermediate changes", () => {

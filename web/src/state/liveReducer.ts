@@ -20,7 +20,8 @@ export interface LiveState {
   snapshotCount: number;
   settings: AppSettings | null;
   liveAgents: number;
-  /** Live stats per agent id, from agent.updated. */
+  /** Live stats per agent id (an interactive agent's `activity` too): seeded by the snapshot's
+   * live agents, then merged from agent.updated. */
   agents: Map<string, AgentLive>;
   /** Increments on any change that may alter the job list. */
   version: number;
@@ -105,10 +106,12 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
         jobsTotal?: number;
         settings?: AppSettings | null;
         liveAgents?: number;
+        agents?: AgentLive[];
       };
       const jobs = new Map<string, Job>();
       for (const job of data.jobs ?? []) jobs.set(job.id, job);
       const agents = new Map<string, AgentLive>();
+      for (const agent of data.agents ?? []) if (agent && typeof agent.id === "string") agents.set(agent.id, agent);
       if (draft) {
         draft.jobs = jobs;
         draft.agents = agents;

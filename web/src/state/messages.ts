@@ -6,6 +6,8 @@ export interface Snapshot {
   jobsTotal: number;
   settings: AppSettings | null;
   liveAgents: number;
+  /** Agents starting or running, with their stats and (interactive ones) their activity. */
+  agents?: AgentLive[];
 }
 
 export type ServerMessage =

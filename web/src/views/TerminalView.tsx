@@ -1,11 +1,17 @@
 /** An interactive agent's live terminal in xterm.js, over /ws/terminal/{agentId}: the server
  * sends a JSON hello (pane size, activity), then the screen with scrollback and every byte the
- * pane prints; what you type goes back as `{"type": "input"}`. Disconnecting (or closing the
- * panel) only closes this viewer: the agent keeps running in its tmux session. */
+ * pane prints; what you type goes back as `{"type": "input"}`. The terminal fills its container
+ * and the pane follows it: the viewer sends `{"type": "resize"}` on connect and whenever the
+ * container changes size, so the TUI lays itself out for this screen. Disconnecting (or closing
+ * the panel) only closes this viewer: the agent keeps running in its tmux session. */
 import { useEffect, useRef, useState } from "react";
+import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { getToken } from "../api/auth";
+
+/** How long the container must keep its size before the pane is resized (a drag resizes often). */
+const RESIZE_DEBOUNCE_MS = 120;
 
 type ViewerState = "connecting" | "connected" | "disconnected" | "ended";
 
@@ -24,14 +30,17 @@ const LABEL: Record<ViewerState, string> = {
 };
 
 export default function TerminalView({ agentId }: { agentId: string | null }) {
-  const host = useRef<HTMLDivElement>(null);
+  const fitBox = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<ViewerState>("connecting");
   const [activity, setActivity] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [connected, setConnected] = useState(true);
+  /** The size last sent to the pane (shown as data-cols / data-rows for tests). */
+  const [paneSize, setPaneSize] = useState<{ cols: number; rows: number } | null>(null);
 
   useEffect(() => {
-    if (!host.current || !agentId || !connected) return;
+    const box = fitBox.current;
+    if (!box || !agentId || !connected) return;
     const css = getComputedStyle(document.documentElement);
     const terminal = new Terminal({
       convertEol: false,
@@ -39,25 +48,56 @@ export default function TerminalView({ agentId }: { agentId: string | null }) {
       scrollback: 10_000,
       theme: { background: css.getPropertyValue("--term-bg").trim() || "#0b0d12", foreground: css.getPropertyValue("--text").trim() || "#e5e7eb" },
     });
-    terminal.open(host.current);
+    const fit = new FitAddon();
+    terminal.loadAddon(fit);
+    terminal.open(box);
     setState("connecting");
+    setPaneSize(null);
     const socket = new WebSocket(terminalUrl(agentId, getToken()));
     socket.binaryType = "arraybuffer";
     let ended = false;
+    let live = false; // the hello said the agent runs: resizes go to its pane
+    let sent = "";
+
+    /** Fit the terminal to the container and tell the pane; false when it has no size yet. */
+    const fitAndSend = (): boolean => {
+      const size = fit.proposeDimensions();
+      if (!size || !Number.isFinite(size.cols) || !Number.isFinite(size.rows) || size.cols < 2 || size.rows < 1) return false;
+      if (size.cols !== terminal.cols || size.rows !== terminal.rows) fit.fit();
+      const key = `${terminal.cols}x${terminal.rows}`;
+      if (live && key !== sent && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: "resize", cols: terminal.cols, rows: terminal.rows }));
+        sent = key;
+        setPaneSize({ cols: terminal.cols, rows: terminal.rows });
+      }
+      return true;
+    };
+    fitAndSend();
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver(() => {
+            clearTimeout(timer);
+            timer = setTimeout(fitAndSend, RESIZE_DEBOUNCE_MS);
+          });
+    observer?.observe(box);
     socket.onmessage = (message) => {
       if (message.data instanceof ArrayBuffer) {
         terminal.write(new Uint8Array(message.data));
         return;
       }
-      let data: { type?: string; activity?: string | null; cols?: number; rows?: number };
+      let data: { type?: string; alive?: boolean; activity?: string | null; cols?: number; rows?: number };
       try {
         data = JSON.parse(String(message.data));
       } catch {
         return;
       }
       if (data.type === "hello") {
-        // Draw at the pane's own size: the TUI lays its screen out for it.
-        if (data.cols && data.rows) terminal.resize(data.cols, data.rows);
+        live = data.alive !== false;
+        // The pane takes this viewer's size; with no room to measure, draw at the pane's own.
+        if (!fitAndSend() && data.cols && data.rows) terminal.resize(data.cols, data.rows);
         setActivity(data.activity ?? null);
         setState("connected");
       } else if (data.type === "activity") {
@@ -74,6 +114,8 @@ export default function TerminalView({ agentId }: { agentId: string | null }) {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "input", data }));
     });
     return () => {
+      observer?.disconnect();
+      clearTimeout(timer);
       input.dispose();
       socket.onclose = null;
       socket.onmessage = null;
@@ -107,7 +149,13 @@ export default function TerminalView({ agentId }: { agentId: string | null }) {
           </button>
         )}
       </div>
-      {connected ? <div ref={host} className="terminal-host" data-testid="terminal" /> : <div className="terminal-host muted pad">Not connected.</div>}
+      {connected ? (
+        <div className="terminal-host" data-testid="terminal" data-cols={paneSize?.cols} data-rows={paneSize?.rows}>
+          <div ref={fitBox} className="terminal-fit" />
+        </div>
+      ) : (
+        <div className="terminal-host muted pad">Not connected.</div>
+      )}
     </div>
   );
 }
