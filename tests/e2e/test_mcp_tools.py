@@ -102,7 +102,7 @@ def test_contended_lock_waits_for_release(
         "holder",
         [
             {"tool": "lock_files", "input": {"files": ["shared.txt"], "reason": "first"}},
-            {"tool": "Bash", "input": {"command": "sleep 3"}},
+            {"tool": "Bash", "input": {"command": "sleep 6"}},
             {"tool": "release_files", "input": {"files": ["shared.txt"]}},
             {"text": "released"},
         ],
@@ -124,8 +124,16 @@ def test_contended_lock_waits_for_release(
         for e in output(api, holder["id"])
         if e["kind"] == "tool_use" and e["data"]["name"].endswith("release_files")
     )
+    asked_at = next(
+        e["ts"]
+        for e in output(api, waiter["id"])
+        if e["kind"] == "tool_use" and e["data"]["name"].endswith("lock_files")
+    )
     granted_at = tool_results(api, waiter["id"])[0]["ts"]
-    assert granted_at >= released_at, "the waiter got the lock only after the release"
+    # Timestamps are ingest times of two agents' logs, which can be read in either order
+    # within one flush, so allow a little jitter; the holder's 6 s sleep dwarfs it.
+    assert asked_at < released_at - 0.5, "the waiter asked while the lock was held"
+    assert granted_at > released_at - 0.25, "the waiter got the lock only at the release"
     assert str(repo / "shared.txt") in api.get(f"/api/jobs/{waiter['id']}").json()["result"]
 
 
