@@ -134,7 +134,7 @@ class Services:
             dispatcher=dispatcher,
             agents=AgentService(db),
             projects=ProjectService(db, bus),
-            templates=TemplateService(db),
+            templates=TemplateService(db, bus),
             locks=locks,
             notes=NoteService(db, bus),
             questions=questions,

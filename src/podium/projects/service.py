@@ -124,8 +124,9 @@ class ProjectService:
 
 
 class TemplateService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, bus: EventBus) -> None:
         self._db = db
+        self._bus = bus
 
     def list(self) -> list[Template]:
         with self._db.read() as conn:
@@ -143,7 +144,7 @@ class TemplateService:
                 conn.execute(templates.insert().values(**values))
         except IntegrityError as exc:
             raise Conflict(f"a template named {body.name!r} exists", field="name") from exc
-        return self.get(str(values["id"]))
+        return self._published(self.get(str(values["id"])))
 
     def update(self, template_id: str, body: TemplatePatch) -> Template:
         changes = body.model_dump(exclude_unset=True)
@@ -156,12 +157,18 @@ class TemplateService:
                     )
         except IntegrityError as exc:
             raise Conflict("a template with that name exists", field="name") from exc
-        return self.get(template_id)
+        return self._published(self.get(template_id))
 
     def delete(self, template_id: str) -> None:
         with self._db.write() as conn:
             _require(conn, templates, template_id, "template")
             conn.execute(delete(templates).where(templates.c.id == template_id))
+        self._bus.publish("template.deleted", {"id": template_id})
+
+    def _published(self, template: Template) -> Template:
+        """Open dashboards refresh their template lists on `template.*` events."""
+        self._bus.publish("template.updated", template.model_dump(mode="json", by_alias=True))
+        return template
 
     @staticmethod
     def _schema(row: Any) -> Template:

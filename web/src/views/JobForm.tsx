@@ -1,6 +1,6 @@
 /** The New Job form: every field of POST /api/jobs, client checks mirroring the server's, and
  * server errors shown beside the field they name. */
-import { useMemo, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import { createJob } from "../api/endpoints";
 import { ApiError } from "../api/client";
 import { useModels, useProjects, useTemplates } from "../api/queries";
@@ -39,6 +39,7 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
   const [advanced, setAdvanced] = useState(true);
   const [customModel, setCustomModel] = useState(false);
   const [depFilter, setDepFilter] = useState("");
+  const formRef = useRef<HTMLFormElement>(null);
   const models = useModels();
   const templates = useTemplates();
   const projects = useProjects();
@@ -75,6 +76,13 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
 
   const submit = async () => {
     const found = validateJobForm(values);
+    // A half-typed date or number leaves its input's value "" (validity.badInput), which would
+    // otherwise be sent as "not set": no schedule (the job runs at once), no turn limit, ….
+    formRef.current?.querySelectorAll<HTMLInputElement>("input[data-testid^='field-']").forEach((input) => {
+      if (!input.validity.badInput) return;
+      const name = input.dataset.testid!.slice("field-".length);
+      found[name] = input.type === "datetime-local" ? "Not a valid date and time" : "Not a valid number";
+    });
     setErrors(found);
     if (Object.values(found).some(Boolean)) {
       if (Object.keys(found).some((k) => k !== "description" && k !== "title" && k !== "priority" && k !== "model")) setAdvanced(true);
@@ -123,6 +131,7 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
       }
     >
       <form
+        ref={formRef}
         id="job-form-el"
         className="job-form"
         data-testid="job-form"
@@ -268,7 +277,16 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
               <input data-testid="field-maxTurns" type="number" min={1} value={values.maxTurns} onChange={(e) => set("maxTurns", e.target.value)} />
             </Field>
             <Field label="Stop mode" name="stopMode" errors={errors} narrow>
-              <select data-testid="field-stopMode" value={values.stopMode} onChange={(e) => set("stopMode", e.target.value as StopMode)}>
+              <select
+                data-testid="field-stopMode"
+                value={values.stopMode}
+                onChange={(e) => {
+                  const mode = e.target.value as StopMode;
+                  set("stopMode", mode);
+                  // No mode disables the stop value; a value left in it would block the form.
+                  if (!mode) set("stopValue", "");
+                }}
+              >
                 <option value="">none</option>
                 <option value="turns">turns</option>
                 <option value="budget">budget ($)</option>
