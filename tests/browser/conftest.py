@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from tests.e2e.conftest import _kill_leftover_agents, model  # noqa: F401  (model: a fixture)
 from tests.fakes.anthropic_server import ScriptedAnthropic
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 FAILED_KEY = pytest.StashKey[bool]()
+LONG = 60_000  # ms: an agent's whole run, CLI start-up included
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -126,3 +127,15 @@ def shot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def card(page: Page, job_id: str) -> Locator:
+    return page.get_by_test_id(f"job-card-{job_id}")
+
+
+def open_panel(page: Page, job_id: str) -> Locator:
+    """Click the job's card and wait for its panel."""
+    card(page, job_id).click()
+    panel = page.get_by_test_id("panel")
+    expect(panel).to_have_attribute("data-job-id", job_id)
+    return panel

@@ -7,29 +7,15 @@ server did. Views worth looking at are saved to test-artifacts/screenshots/ on e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import LONG, card, open_panel, shot
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import wait_until
-
-LONG = 60_000  # ms: an agent's whole run, CLI start-up included
-
-
-def card(page: Page, job_id: str) -> Any:
-    return page.get_by_test_id(f"job-card-{job_id}")
-
-
-def open_panel(page: Page, job_id: str) -> Any:
-    card(page, job_id).click()
-    panel = page.get_by_test_id("panel")
-    expect(panel).to_have_attribute("data-job-id", job_id)
-    return panel
 
 
 def test_job_from_the_form_goes_orange_then_green_with_its_result(

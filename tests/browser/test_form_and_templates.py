@@ -18,21 +18,15 @@ from typing import Any
 import httpx
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import LONG, card, shot
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import wait_until
 
-LONG = 60_000  # ms: an agent's whole run, CLI start-up included
-
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def card(page: Page, job_id: str) -> Locator:
-    return page.get_by_test_id(f"job-card-{job_id}")
 
 
 def open_form(page: Page) -> Locator:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import connected
-from tests.browser.test_dashboard import LONG, card
+from tests.browser.conftest import LONG, card, connected
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic

@@ -18,29 +18,16 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from podium.agents.interactive.tmux import DEFAULT_COLS, DEFAULT_ROWS
-from tests.browser.conftest import connected, shot
+from tests.browser.conftest import LONG, card, connected, open_panel, shot
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_interactive import Viewer, tmux_alive
 from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import PodiumServer, wait_until
 
-LONG = 60_000  # ms: an agent's whole run, CLI start-up included
-
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def card(page: Page, job_id: str) -> Any:
-    return page.get_by_test_id(f"job-card-{job_id}")
-
-
-def open_panel(page: Page, job_id: str) -> Any:
-    card(page, job_id).click()
-    panel = page.get_by_test_id("panel")
-    expect(panel).to_have_attribute("data-job-id", job_id)
-    return panel
 
 
 def test_changes_tab_shows_the_agents_diff_coloured(

@@ -208,6 +208,10 @@ def build_message(step: Step, body: Json) -> Json:
     }
 
 
+def _delta(index: int, delta: Json) -> Json:
+    return {"type": "content_block_delta", "index": index, "delta": delta}
+
+
 def sse_events(message: Json) -> Iterator[tuple[str, Json]]:
     """The Anthropic SSE event sequence that streams MESSAGE."""
     usage = message["usage"]
@@ -215,44 +219,19 @@ def sse_events(message: Json) -> Iterator[tuple[str, Json]]:
     yield "message_start", {"type": "message_start", "message": start}
     yield "ping", {"type": "ping"}
     for index, block in enumerate(message["content"]):
+        # A block starts empty and its text (or tool input, as JSON) follows in small deltas.
         if block["type"] == "text":
-            yield (
-                "content_block_start",
-                {
-                    "type": "content_block_start",
-                    "index": index,
-                    "content_block": {"type": "text", "text": ""},
-                },
-            )
-            for piece in chunks(block["text"]):
-                delta = {"type": "text_delta", "text": piece}
-                yield (
-                    "content_block_delta",
-                    {
-                        "type": "content_block_delta",
-                        "index": index,
-                        "delta": delta,
-                    },
-                )
+            empty: Json = {"type": "text", "text": ""}
+            pieces = chunks(block["text"])
+            deltas = ({"type": "text_delta", "text": piece} for piece in pieces)
         else:
-            yield (
-                "content_block_start",
-                {
-                    "type": "content_block_start",
-                    "index": index,
-                    "content_block": {**block, "input": {}},
-                },
-            )
-            for piece in chunks(json.dumps(block["input"])):
-                delta = {"type": "input_json_delta", "partial_json": piece}
-                yield (
-                    "content_block_delta",
-                    {
-                        "type": "content_block_delta",
-                        "index": index,
-                        "delta": delta,
-                    },
-                )
+            empty = {**block, "input": {}}
+            pieces = chunks(json.dumps(block["input"]))
+            deltas = ({"type": "input_json_delta", "partial_json": piece} for piece in pieces)
+        start_block = {"type": "content_block_start", "index": index, "content_block": empty}
+        yield "content_block_start", start_block
+        for delta in deltas:
+            yield "content_block_delta", _delta(index, delta)
         yield "content_block_stop", {"type": "content_block_stop", "index": index}
     yield (
         "message_delta",
