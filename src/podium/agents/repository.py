@@ -46,8 +46,16 @@ _SAVE_STREAM = (
 )
 
 
-def save_stream(conn: Connection, agent_id: str, values: Mapping[str, Any]) -> None:
-    conn.execute(_SAVE_STREAM, {"_agent_id": agent_id, **{f"_{k}": v for k, v in values.items()}})
+def save_streams(conn: Connection, streams: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """Each agent's stream position and stats, in one executemany."""
+    if streams:
+        conn.execute(
+            _SAVE_STREAM,
+            [
+                {"_agent_id": agent_id, **{f"_{k}": v for k, v in values.items()}}
+                for agent_id, values in streams
+            ],
+        )
 
 
 def live(conn: Connection) -> list[RowMapping]:

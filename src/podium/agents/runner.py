@@ -27,7 +27,7 @@ from podium.agents.process import (
 )
 from podium.agents.providers.base import LaunchSpec, Provider, RunResult, Usage
 from podium.agents.registry import ProviderRegistry
-from podium.agents.stream import AgentStream, StreamState
+from podium.agents.stream import AgentStream, StreamState, store_batches
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.events import EventBus
@@ -374,8 +374,7 @@ class AgentRunner:
             return
         try:
             with self._db.write() as conn:
-                for live, batch in batches:
-                    live.stream.store(conn, batch)
+                store_batches(conn, [(live.stream, batch) for live, batch in batches])
         except Exception:
             log.exception("could not store agent output")
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,20 @@ from podium.ids import now
 log = logging.getLogger(__name__)
 
 READ_CHUNK = 4 * 1024 * 1024
+
+
+def read_at(path: Path, offset: int, limit: int) -> bytes:
+    """Up to LIMIT bytes of PATH from OFFSET. Sized by the file, not by LIMIT: a buffered
+    read(4 MiB) allocates the whole 4 MiB every time, and most reads are a line or two."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return b""
+    try:
+        available = os.fstat(fd).st_size - offset
+        return os.pread(fd, min(available, limit), offset) if available > 0 else b""
+    finally:
+        os.close(fd)
 
 
 @dataclass(slots=True)
@@ -100,13 +115,7 @@ class AgentStream:
         """Parse the next chunk of complete lines (at most READ_CHUNK bytes) into a batch and
         advance the in-memory state; None when there is nothing new. The caller stores it, so
         many agents' batches can share one transaction (group commit)."""
-        try:
-            handle = self.log_path.open("rb")
-        except FileNotFoundError:
-            return None
-        with handle:
-            handle.seek(self.state.offset)
-            chunk = handle.read(READ_CHUNK)
+        chunk = read_at(self.log_path, self.state.offset, READ_CHUNK)
         if not chunk:
             return None
         end = chunk.rfind(b"\n")
@@ -150,24 +159,23 @@ class AgentStream:
         return batch
 
     def store(self, conn: Connection, batch: Batch) -> None:
+        store_batches(conn, [(self, batch)])
+
+    def stream_values(self) -> dict[str, Any]:
+        """The agents-row columns that let a restarted server resume this stream."""
         state = self.state
-        repository.insert_events(conn, batch.rows)
-        repository.save_stream(
-            conn,
-            self.agent_id,
-            {
-                "log_offset": state.offset,
-                "next_seq": state.next_seq,
-                "session_id": state.session_id,
-                "model": state.model,
-                "num_turns": state.num_turns,
-                "input_tokens": state.usage.input_tokens,
-                "output_tokens": state.usage.output_tokens,
-                "cache_read_tokens": state.usage.cache_read_tokens,
-                "cache_write_tokens": state.usage.cache_write_tokens,
-                "cost_usd": state.cost_usd,
-            },
-        )
+        return {
+            "log_offset": state.offset,
+            "next_seq": state.next_seq,
+            "session_id": state.session_id,
+            "model": state.model,
+            "num_turns": state.num_turns,
+            "input_tokens": state.usage.input_tokens,
+            "output_tokens": state.usage.output_tokens,
+            "cache_read_tokens": state.usage.cache_read_tokens,
+            "cache_write_tokens": state.usage.cache_write_tokens,
+            "cost_usd": state.cost_usd,
+        }
 
     def announce(self, batch: Batch) -> None:
         """Publish a stored batch; only after the commit, so listeners never see unsaved events."""
@@ -276,3 +284,13 @@ class AgentStream:
             "cacheWriteTokens": state.usage.cache_write_tokens,
             "costUsd": state.cost_usd,
         }
+
+
+def store_batches(conn: Connection, batches: list[tuple[AgentStream, Batch]]) -> None:
+    """Store several agents' batches with one INSERT and one UPDATE statement: FTS5 writes a
+    segment per statement, so one statement per agent made indexing dearer the more agents
+    streamed at once."""
+    repository.insert_events(conn, [row for _, batch in batches for row in batch.rows])
+    repository.save_streams(
+        conn, [(stream.agent_id, stream.stream_values()) for stream, _ in batches]
+    )
