@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ class Batch:
     published: list[dict[str, Any]] = field(default_factory=list)
     stats_changed: bool = False
     more: bool = False
+    # The stream's position and stats once these events are in: stored with them, so a
+    # restart resumes exactly after the last stored event even while the next chunk is parsed.
+    position: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -103,13 +107,29 @@ class AgentStream:
         self._on_cost = on_cost
 
     def drain(self, *, final: bool = False) -> None:
-        """Read, store and publish everything new, one chunk per transaction."""
-        while (batch := self.collect(final=final)) is not None:
-            with self._db.write() as conn:
-                self.store(conn, batch)
+        """Read, store and publish everything new, one chunk per transaction. A backlog of
+        several chunks (a restart's catch-up) is pipelined: while one chunk is written on a
+        worker thread (sqlite releases the GIL), the next is parsed here. Events are still
+        published in order, each chunk only after its commit."""
+        batch = self.collect(final=final)
+        if batch is None:
+            return
+        if not batch.more:
+            self._write(batch)
             self.announce(batch)
-            if not batch.more:
-                return
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="podium-drain") as writer:
+            current: Batch | None = batch
+            while current is not None:
+                writing = writer.submit(self._write, current)
+                following = self.collect(final=final) if current.more else None
+                writing.result()
+                self.announce(current)
+                current = following
+
+    def _write(self, batch: Batch) -> None:
+        with self._db.write() as conn:
+            self.store(conn, batch)
 
     def collect(self, *, final: bool = False) -> Batch | None:
         """Parse the next chunk of complete lines (at most READ_CHUNK bytes) into a batch and
@@ -130,6 +150,7 @@ class AgentStream:
         batch = self._parse_lines(chunk[:take].splitlines())
         self.state.offset += take
         batch.more = len(chunk) == READ_CHUNK
+        batch.position = self.stream_values()
         return batch
 
     def _parse_lines(self, lines: list[bytes]) -> Batch:
@@ -291,6 +312,4 @@ def store_batches(conn: Connection, batches: list[tuple[AgentStream, Batch]]) ->
     segment per statement, so one statement per agent made indexing dearer the more agents
     streamed at once."""
     repository.insert_events(conn, [row for _, batch in batches for row in batch.rows])
-    repository.save_streams(
-        conn, [(stream.agent_id, stream.stream_values()) for stream, _ in batches]
-    )
+    repository.save_streams(conn, [(stream.agent_id, batch.position) for stream, batch in batches])

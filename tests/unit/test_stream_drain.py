@@ -1,0 +1,108 @@
+"""AgentStream.drain over a backlog of many chunks (a restart's catch-up): the next chunk is
+parsed while the previous one is written on a worker thread. Everything must still land once,
+in order, published only after its commit, with the stored position matching what is stored."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from podium.agents import repository, stream
+from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.stream import AgentStream, StreamState
+from podium.db.engine import Database
+from podium.db.tables import agent_events, jobs
+from podium.events import Event, EventBus
+
+SESSION = "5e55_drain"
+LINES = 400
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path / "podium.db")
+    database.migrate()
+    with database.write() as conn:
+        conn.execute(
+            jobs.insert().values(
+                id="job_1", title="t", description="d", status="running", work_dir="/w",
+                created_at=1.0,
+            )
+        )  # fmt: skip
+        repository.insert(
+            conn,
+            {
+                "id": "ag_1",
+                "job_id": "job_1",
+                "provider": "claude",
+                "status": "running",
+                "log_path": str(tmp_path / "ag_1.ndjson"),
+                "work_dir": "/w",
+                "created_at": 2.0,
+            },
+        )
+    yield database
+    database.dispose()
+
+
+def _log(path: Path) -> None:
+    lines = [{"type": "system", "subtype": "init", "session_id": SESSION, "model": "sonnet"}]
+    for n in range(LINES):
+        message = {
+            "id": f"msg_{n}",
+            "model": "claude-sonnet-4-5",
+            "content": [{"type": "text", "text": f"line number {n} " + "x" * 200}],
+            "usage": {"input_tokens": 10, "output_tokens": 2},
+        }
+        lines.append({"type": "assistant", "session_id": SESSION, "message": message})
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
+def test_a_backlog_of_many_chunks_lands_once_in_order(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "ag_1.ndjson"
+    _log(log)
+    monkeypatch.setattr(stream, "READ_CHUNK", 4096)  # ~20 lines a chunk: many chunks
+    bus = EventBus()
+    published: list[int] = []
+    # (last seq of a publication, events stored when it was published)
+    publications: list[tuple[int, int]] = []
+
+    def seen(event: Event) -> bool:
+        if event.type == "agent.output":
+            published.extend(e["seq"] for e in event.data["events"])
+            with db.read() as conn:
+                count = select(func.count()).select_from(agent_events)
+                publications.append((published[-1], conn.execute(count).scalar_one()))
+        return False
+
+    bus.subscribe(seen)
+    agent = AgentStream(
+        agent_id="ag_1",
+        job_id="job_1",
+        log_path=log,
+        provider=ClaudeProvider(),
+        db=db,
+        bus=bus,
+        state=StreamState(),
+    )
+    agent.drain(final=True)
+
+    assert published == list(range(1, LINES + 2)), "every event once, in order"
+    assert len(publications) > 5, "the backlog took several chunks"
+    assert all(stored >= last for last, stored in publications), "published only once stored"
+    with db.read() as conn:
+        row = repository.get(conn, "ag_1")
+        texts = conn.execute(
+            select(agent_events.c.text).where(agent_events.c.kind == "text").order_by("seq")
+        ).scalars()
+        assert [t.split()[2] for t in texts] == [str(n) for n in range(LINES)]
+    assert row is not None
+    assert row["log_offset"] == log.stat().st_size
+    assert row["next_seq"] == LINES + 2
+    assert row["output_tokens"] == 2 * LINES
