@@ -229,11 +229,11 @@ class LockManager:
             edges.setdefault(held.agent_id, set()).add(path)
         return edges
 
-    def _graph(self, exclude: _Waiter | None = None) -> Graph:
+    def _graph(self) -> Graph:
+        """Who waits for whom. A waiter's own agent may be in it: a route to that agent ends
+        there, so its out-edges never matter to the cycle that agent would close."""
         graph: Graph = {}
         for waiter in self._waiters:
-            if waiter is exclude:
-                continue
             out = graph.setdefault(waiter.agent_id, {})
             for holder, paths in self._edges(waiter.agent_id, waiter.paths).items():
                 out.setdefault(holder, set()).update(paths)
@@ -301,9 +301,10 @@ class LockManager:
         refused = True
         while refused:
             refused = False
+            graph = self._graph()  # once per pass, not per waiter: dispatch runs on every change
             for waiter in reversed(self._waiters):
                 edges = self._edges(waiter.agent_id, waiter.paths)
-                cycle = _find_cycle(waiter.agent_id, edges, self._graph(exclude=waiter))
+                cycle = _find_cycle(waiter.agent_id, edges, graph)
                 if cycle:
                     self._remove(waiter)
                     waiter.future.set_exception(DeadlockError(_describe(cycle)))
