@@ -78,7 +78,8 @@ class Services:
         holder: dict[str, Any] = {}
 
         def on_finished(outcome: AgentOutcome) -> None:
-            # Whatever way an agent ended, its locks and open questions end with it.
+            # Whatever way an agent ended, its credential, locks and open questions end with it.
+            credentials.revoke(outcome.agent_id)
             locks.release_agent(outcome.agent_id)
             holder["questions"].expire_for_agent(outcome.agent_id)
             holder["lifecycle"].agent_finished(outcome)

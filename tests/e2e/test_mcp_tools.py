@@ -341,6 +341,38 @@ def test_mcp_refuses_requests_without_credentials(server: PodiumServer) -> None:
     assert "Bearer" not in server.log_text()
 
 
+def test_an_agents_token_works_while_it_runs_and_never_after(
+    server: PodiumServer, api: httpx.Client, model: ScriptedAnthropic, tmp_path: Path
+) -> None:
+    saved = tmp_path / "token"
+    marker = model.add_script(
+        "token-life",
+        [
+            {"tool": "Bash", "input": {"command": f'printf %s "$PODIUM_AGENT_TOKEN" > {saved}'}},
+            {"text": "done", "delay": 4},
+        ],
+    )
+    job = create(api, description=f"t {marker}")
+    agent_id = running_agent(api, job["id"])["id"]
+    wait_until(lambda: saved.exists() and saved.read_text(), timeout=30, what="the token")
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    headers = {
+        "Accept": "application/json, text/event-stream",
+        "Authorization": f"Bearer {saved.read_text()}",
+    }
+    url = f"http://127.0.0.1:{server.mcp_port}/mcp/{agent_id}"
+    assert httpx.post(url, json=body, headers=headers).status_code == 200, "valid while it runs"
+    assert wait_job(api, job["id"])["status"] == "done"
+    refused = httpx.post(url, json=body, headers=headers)
+    assert refused.status_code == 401, "revoked when the run ended"
+    hook = httpx.post(
+        f"http://127.0.0.1:{server.mcp_port}/hook/lock",
+        json={"file": str(tmp_path / "x.txt"), "tool": "Write"},
+        headers={"Authorization": headers["Authorization"]},
+    )
+    assert hook.status_code == 401
+
+
 def test_lock_cli_for_humans(server: PodiumServer, model: ScriptedAnthropic, repo: Path) -> None:
     env = server.env | {"PORT": str(server.port)}
     target = repo / "human.txt"
