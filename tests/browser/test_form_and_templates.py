@@ -394,6 +394,12 @@ def test_template_made_in_the_page_is_used_by_a_job(
     expect(page.get_by_test_id("field-model")).to_have_value("claude-sonnet-4-5")
     expect(page.get_by_test_id("field-workDir")).to_have_value(str(repo))
     expect(page.locator(".template-preview")).to_have_text(content)
+    # Back to no template: the defaults it filled in go with it; then pick it again.
+    page.get_by_test_id("field-templateId").select_option("")
+    expect(page.get_by_test_id("field-model")).to_have_value("")
+    expect(page.get_by_test_id("field-workDir")).to_have_value("")
+    page.get_by_test_id("field-templateId").select_option(template["id"])
+    expect(page.get_by_test_id("field-model")).to_have_value("claude-sonnet-4-5")
     description = f"Review the README {unique('tpl-job')}"
     page.get_by_test_id("field-description").fill(description)
     page.get_by_test_id("submit-job").click()

@@ -65,12 +65,13 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
 
   const pickTemplate = (id: string) => {
     const chosen = templates.data?.find((t) => t.id === id);
-    setValues((v) => ({
-      ...v,
-      templateId: id,
-      model: chosen?.model ?? v.model,
-      workDir: chosen?.workDir ?? v.workDir,
-    }));
+    setValues((v) => {
+      // Defaults the previous template filled in, and the user left alone, leave with it.
+      const previous = templates.data?.find((t) => t.id === v.templateId);
+      const model = previous?.model && v.model === previous.model ? "" : v.model;
+      const workDir = previous?.workDir && v.workDir === previous.workDir ? "" : v.workDir;
+      return { ...v, templateId: id, model: chosen?.model ?? model, workDir: chosen?.workDir ?? workDir };
+    });
     if (chosen?.model && !models.data?.some((m) => m.id === chosen.model)) setCustomModel(true);
   };
 
