@@ -1,6 +1,7 @@
 """The dashboard's other views, in a real Chromium against the real server and `claude`: the
 Changes tab, the job actions, Timeline, Settings, Notes, Locks, the interactive terminal (its
-size, and the blue card of an idle interactive agent), theme and shortcuts, and projects.
+size, and the blue card of an idle interactive agent), theme and shortcuts, projects, and
+the browser notification a question raises.
 
 Each test drives the page the way a person does and checks both what the page shows and what the
 server did (over REST). The module shares one server, so jobs are told apart by id.
@@ -508,6 +509,47 @@ def test_terminal_fits_its_box_and_the_pane_follows_the_viewport(
     finally:
         api.post(f"/api/jobs/{job['id']}/cancel")
     assert wait_job(api, job["id"], timeout=20)["status"] == "cancelled"
+
+
+# The page looks elsewhere and may notify; each Notification it makes is recorded.
+RECORD_NOTIFICATIONS = """
+window.__notified = [];
+class RecordedNotification {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.__notified.push({ title, body: options?.body ?? "" }); }
+  close() {}
+}
+window.Notification = RecordedNotification;
+document.hasFocus = () => false;
+"""
+
+
+def test_a_question_raises_a_browser_notification(
+    page: Page, api: httpx.Client, model: ScriptedAnthropic
+) -> None:
+    page.add_init_script(RECORD_NOTIFICATIONS)
+    page.reload()
+    connected(page)
+    question = f"Deploy to staging now? {unique('q')}"
+    marker = model.add_script(
+        unique("b-notify"),
+        [{"tool": "ask_user", "input": {"question": question}}, {"text": "{{last_result}}"}],
+    )
+    job = create(api, description=f"ask {marker}")
+    expect(card(page, job["id"])).to_have_attribute("data-color", "red", timeout=LONG)
+    wait_until(
+        lambda: any(n["body"] == question for n in page.evaluate("window.__notified")),
+        timeout=15,
+        what="a notification with the question",
+    )
+    [pending] = [
+        q
+        for q in api.get("/api/questions", params={"status": "pending"}).json()
+        if q["jobId"] == job["id"]
+    ]
+    api.post(f"/api/questions/{pending['id']}/answer", json={"answer": "yes"})
+    assert wait_job(api, job["id"])["status"] == "done"
 
 
 def test_theme_toggle_and_keyboard_shortcuts(page: Page) -> None:
