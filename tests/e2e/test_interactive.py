@@ -149,9 +149,10 @@ def test_interactive_session_round_trip(
     job = api.get(f"/api/jobs/{job_id}").json()
     assert job["status"] == "running"
 
-    # A viewer leaving does not stop the agent.
+    # A viewer leaving does not stop the agent, and the pane's output is no longer copied.
     first.close()
-    time.sleep(0.5)
+    raw = server.data_dir / "terminals" / f"{agent_id}.raw"
+    wait_until(lambda: raw.stat().st_size == 0, timeout=10, what="raw output emptied")
     assert tmux_alive(server, agent_id)
     assert api.get(f"/api/jobs/{job_id}").json()["status"] == "running"
 

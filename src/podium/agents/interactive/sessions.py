@@ -40,6 +40,9 @@ PROMPT_FALLBACK_SEC = {"claude": 20.0, "codex": 4.0}
 # A prompt typed while the TUI was still drawing may lose its Enter: press it again once.
 SUBMIT_CHECK_SEC = 6.0
 READ_CHUNK = 256 * 1024
+# The pane's raw output is copied to a file only while someone watches, and the file starts
+# over past this size (viewers get a fresh screen then), so a long session never fills a disk.
+RAW_LIMIT = 4 * 1024 * 1024
 # Codex reports a finished turn (its `notify` program) but has no hook for a submitted prompt,
 # so for it Podium marks the agent busy itself whenever it submits input.
 NO_PROMPT_HOOK = frozenset({"codex"})
@@ -141,7 +144,6 @@ class InteractiveSessions:
         launcher = [sys.executable, "-m", "podium.agents.interactive.launch", str(launch_file)]
         try:
             pid = self.tmux.new_session(name, launcher, cwd=work_dir)
-            self.tmux.pipe_to(name, raw)
         except (TmuxError, ValueError) as exc:
             with contextlib.suppress(OSError):
                 launch_file.unlink()
@@ -159,6 +161,11 @@ class InteractiveSessions:
         self._sessions.setdefault(
             agent_id, _Session(agent_id=agent_id, job_id=job_id, provider=provider, submitted=True)
         )
+        if agent_id not in self._tails:
+            # A pipe the last server left open for its viewers: nobody reads it now.
+            with contextlib.suppress(TmuxError):
+                self.tmux.stop_pipe(session_name(agent_id))
+            _start_over(self.raw_path(agent_id))
 
     def _type_prompt(self, agent_id: str) -> None:
         session = self._sessions.get(agent_id)
@@ -238,7 +245,7 @@ class InteractiveSessions:
         self.tmux.kill(session_name(agent_id))
         tail = self._tails.pop(agent_id, None)
         if tail is not None:
-            self._read_tail(tail)
+            self._read_tail(agent_id, tail)
             if self._watcher is not None:
                 self._watcher.unfollow(tail.path.name)
             for subscriber in list(tail.subscribers):
@@ -313,15 +320,16 @@ class InteractiveSessions:
         the agent ends. Returns the unsubscribe function."""
         tail = self._tails.get(agent_id)
         if tail is None:
+            # The first viewer: copy the pane's output from now on (the viewer gets the screen
+            # as it is from a capture, taken after this).
             path = self.raw_path(agent_id)
-            try:
-                size = path.stat().st_size
-            except OSError:
-                size = 0
-            tail = _Tail(path=path, offset=size)
+            _start_over(path)
+            tail = _Tail(path=path, offset=0)
             self._tails[agent_id] = tail
+            with contextlib.suppress(TmuxError):
+                self.tmux.pipe_to(session_name(agent_id), path)
             if self._watcher is not None:
-                self._watcher.follow(path.name, lambda: self._read_tail(tail))
+                self._watcher.follow(path.name, lambda: self._read_tail(agent_id, tail))
         tail.subscribers.append(deliver)
 
         def unsubscribe() -> None:
@@ -331,11 +339,13 @@ class InteractiveSessions:
                 del self._tails[agent_id]
                 if self._watcher is not None:
                     self._watcher.unfollow(tail.path.name)
+                with contextlib.suppress(TmuxError):
+                    self.tmux.stop_pipe(session_name(agent_id))
+                _start_over(tail.path)
 
         return unsubscribe
 
-    @staticmethod
-    def _read_tail(tail: _Tail) -> None:
+    def _read_tail(self, agent_id: str, tail: _Tail) -> None:
         try:
             with tail.path.open("rb") as handle:
                 handle.seek(tail.offset)
@@ -348,3 +358,18 @@ class InteractiveSessions:
                         subscriber(chunk)
         except OSError:
             return
+        if tail.offset > RAW_LIMIT and tail.subscribers:
+            # Start the file over; bytes written since the read above are lost, so the viewers
+            # get the whole screen again (it begins by clearing theirs).
+            _start_over(tail.path)
+            tail.offset = 0
+            with contextlib.suppress(TmuxError, ValueError):
+                screen = self.screen(agent_id)
+                for subscriber in list(tail.subscribers):
+                    subscriber(screen)
+
+
+def _start_over(path: Path) -> None:
+    """Empty the raw output file (the pane's pipe appends, so it writes from the start again)."""
+    with contextlib.suppress(OSError):
+        os.truncate(path, 0)

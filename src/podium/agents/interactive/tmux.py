@@ -91,6 +91,10 @@ class Tmux:
         quoted = "'" + str(path).replace("'", "'\\''") + "'"
         self.run("pipe-pane", "-o", "-t", f"={name}:", f"cat >> {quoted}")
 
+    def stop_pipe(self, name: str) -> None:
+        """Stop copying the pane's output (pipe-pane with no command closes the pipe)."""
+        self.run("pipe-pane", "-t", f"={name}:")
+
     def capture(self, name: str, lines: int = 2000) -> str:
         """The visible screen plus up to `lines` of history, with colours (capture-pane -e)."""
         return self.run("capture-pane", "-p", "-e", "-J", "-S", f"-{lines}", "-t", f"={name}:")
