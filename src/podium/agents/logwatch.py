@@ -1,6 +1,9 @@
 """Follows agent logs with inotify: one watch on the logs folder, a callback per file name.
 
-The kernel tells us a file grew; we never poll on a timer."""
+The kernel tells us a file grew; we never poll on a timer. A busy agent appends a line many
+times a second, so the consumer may `pause()` the watcher while it already has work pending:
+the kernel keeps (and merges) the events meanwhile, and `resume()` hands them over at once,
+instead of the loop waking for every line."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ class LogWatcher:
         self._inotify = INotify(nonblocking=True)
         directory.mkdir(parents=True, exist_ok=True)
         self._inotify.add_watch(str(directory), flags.MODIFY | flags.CLOSE_WRITE)
+        self._paused = False
+        self._closed = False
         loop.add_reader(self._inotify.fileno(), self._readable)
 
     def follow(self, filename: str, callback: Callable[[], None]) -> None:
@@ -28,6 +33,19 @@ class LogWatcher:
 
     def unfollow(self, filename: str) -> None:
         self._callbacks.pop(filename, None)
+
+    def pause(self) -> None:
+        """Stop waking the loop for file changes until `resume()`; nothing is lost."""
+        if not self._paused:
+            self._paused = True
+            self._loop.remove_reader(self._inotify.fileno())
+
+    def resume(self) -> None:
+        """Deliver the changes that queued up while paused, then listen again."""
+        if self._paused and not self._closed:
+            self._paused = False
+            self._loop.add_reader(self._inotify.fileno(), self._readable)
+            self._readable()
 
     def _readable(self) -> None:
         changed: set[str] = set()
@@ -45,5 +63,7 @@ class LogWatcher:
                     log.exception("log follower for %s failed", name)
 
     def close(self) -> None:
-        self._loop.remove_reader(self._inotify.fileno())
+        if not self._paused:
+            self._loop.remove_reader(self._inotify.fileno())
+        self._paused = self._closed = True
         self._inotify.close()

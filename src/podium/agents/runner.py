@@ -354,12 +354,17 @@ class AgentRunner:
             self._flush_scheduled = True
             # A short window lets many agents' lines share one commit (the commit, not the
             # parsing, is what a busy server spends its CPU on); output still shows in ~20 ms.
+            # Until then further changes need not wake the loop: the flush collects them.
+            if self._watcher is not None:
+                self._watcher.pause()
             self._loop.call_later(FLUSH_WINDOW_SEC, self._flush)
 
     def _flush(self) -> None:
         """Group commit: every log that changed since the last turn of the loop is read (one
         chunk each) and stored in a single transaction; logs with more to read go round again,
         so a large backlog never holds the loop for long."""
+        if self._watcher is not None:
+            self._watcher.resume()  # marks the logs that changed during the window
         self._flush_scheduled = False
         dirty, self._dirty = self._dirty, set()
         batches = []
