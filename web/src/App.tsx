@@ -6,7 +6,7 @@ import { usePendingQuestions } from "./api/queries";
 import type { Job, JobStatus, SearchHit } from "./api/types";
 import { EmptyState } from "./components/Modal";
 import { useToast } from "./components/Toasts";
-import { cardColor, COLOR_LABEL, interactiveIdle, type CardColor } from "./state/colors";
+import { cardColor, COLOR_LABEL, interactiveActivity, type CardColor } from "./state/colors";
 import { matchesFilter, useJobList, type ViewFilter } from "./state/jobList";
 import { useLive } from "./state/LiveProvider";
 import { isRead, readVersion, subscribeRead } from "./state/readState";
@@ -123,7 +123,7 @@ export function App() {
       cardColor(job, {
         read: isRead(job),
         pendingQuestion: pendingByJob.has(job.id),
-        interactiveIdle: interactiveIdle(job, state.agents),
+        interactiveActivity: interactiveActivity(job, state.agents),
       }),
     // readVersion changes identity whenever the read map does
     [pendingByJob, state.agents, readVersion()],

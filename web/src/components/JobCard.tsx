@@ -85,6 +85,7 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
 /** What a card says when the agent has not reported anything. */
 function idleMessage(job: Job, color: CardColor): string {
   if (color === "blue") return "Waiting for your input in the terminal";
+  if (color === "red" && job.status === "running" && job.interactive) return "Asking you something in the terminal";
   switch (job.status) {
     case "queued":
       return "Waiting for a free slot";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AgentLive, JobStatus } from "../api/types";
 import { makeJob } from "../test/fixtures";
-import { cardColor, interactiveIdle } from "./colors";
+import { cardColor, interactiveActivity } from "./colors";
 
 const job = (status: JobStatus, interactive = false) => ({ status, interactive });
 
@@ -29,33 +29,35 @@ describe("cardColor", () => {
     expect(cardColor(job("done"), { pendingQuestion: true, read: true })).toBe("normal");
   });
 
-  it("an idle interactive agent is blue; a busy one stays orange", () => {
-    expect(cardColor(job("running", true), { interactiveIdle: true })).toBe("blue");
-    expect(cardColor(job("running", true), { interactiveIdle: false })).toBe("orange");
-    expect(cardColor(job("running", false), { interactiveIdle: true })).toBe("orange");
+  it("an idle interactive agent is blue, one waiting for the user red; a busy one stays orange", () => {
+    expect(cardColor(job("running", true), { interactiveActivity: "idle" })).toBe("blue");
+    expect(cardColor(job("running", true), { interactiveActivity: "waiting" })).toBe("red");
+    expect(cardColor(job("running", true), { interactiveActivity: null })).toBe("orange");
+    expect(cardColor(job("running", false), { interactiveActivity: "idle" })).toBe("orange");
+    expect(cardColor(job("running", false), { interactiveActivity: "waiting" })).toBe("orange");
   });
 });
 
-describe("interactiveIdle", () => {
+describe("interactiveActivity", () => {
   const agents = (...list: AgentLive[]) => new Map(list.map((a) => [a.id, a]));
   const running = makeJob({ status: "running", interactive: true, currentAgentId: "ag1" });
 
-  it("is the current agent's idle activity, for a running interactive job only", () => {
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "idle" }))).toBe(true);
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "busy" }))).toBe(false);
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "waiting" }))).toBe(false);
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: null }))).toBe(false);
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, status: "running" }))).toBe(false);
-    expect(interactiveIdle(running, agents())).toBe(false);
+  it("is the current agent's idle or waiting activity, for a running interactive job only", () => {
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, activity: "idle" }))).toBe("idle");
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, activity: "waiting" }))).toBe("waiting");
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, activity: "busy" }))).toBeNull();
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, activity: null }))).toBeNull();
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, status: "running" }))).toBeNull();
+    expect(interactiveActivity(running, agents())).toBeNull();
   });
 
   it("ignores other agents, batch jobs, finished jobs and exited agents", () => {
     const idleOther = agents({ id: "ag0", jobId: running.id, activity: "idle" });
-    expect(interactiveIdle(running, idleOther)).toBe(false);
+    expect(interactiveActivity(running, idleOther)).toBeNull();
     const idle = agents({ id: "ag1", jobId: running.id, activity: "idle" });
-    expect(interactiveIdle({ ...running, interactive: false }, idle)).toBe(false);
-    expect(interactiveIdle({ ...running, status: "done" }, idle)).toBe(false);
-    expect(interactiveIdle({ ...running, currentAgentId: null }, idle)).toBe(false);
-    expect(interactiveIdle(running, agents({ id: "ag1", jobId: running.id, activity: "idle", status: "exited" }))).toBe(false);
+    expect(interactiveActivity({ ...running, interactive: false }, idle)).toBeNull();
+    expect(interactiveActivity({ ...running, status: "done" }, idle)).toBeNull();
+    expect(interactiveActivity({ ...running, currentAgentId: null }, idle)).toBeNull();
+    expect(interactiveActivity(running, agents({ id: "ag1", jobId: running.id, activity: "idle", status: "exited" }))).toBeNull();
   });
 });

@@ -8,29 +8,37 @@ export interface ColorContext {
   read?: boolean;
   /** A question from this job's agent awaits an answer. */
   pendingQuestion?: boolean;
-  /** The job's interactive agent sits idle waiting for terminal input (see `interactiveIdle`). */
-  interactiveIdle?: boolean;
+  /** What the job's interactive agent reports of itself (see `interactiveActivity`). */
+  interactiveActivity?: InteractiveActivity | null;
 }
+
+/** Idle: the CLI finished its turn and waits for terminal input (blue card). Waiting: it asks
+ * the user something in the terminal, e.g. a permission prompt (red, like a pending question). */
+export type InteractiveActivity = "idle" | "waiting";
 
 const ACTIVE: ReadonlySet<JobStatus> = new Set(["queued", "scheduled", "waiting", "running"]);
 
 export function cardColor(job: Pick<Job, "status" | "interactive">, ctx: ColorContext = {}): CardColor {
   if (job.status === "waiting_user" || (ctx.pendingQuestion && !isFinished(job.status))) return "red";
-  if (job.status === "running" && job.interactive && ctx.interactiveIdle) return "blue";
+  if (job.status === "running" && job.interactive) {
+    if (ctx.interactiveActivity === "waiting") return "red";
+    if (ctx.interactiveActivity === "idle") return "blue";
+  }
   if (ACTIVE.has(job.status)) return "orange";
   if (job.status === "done") return ctx.read ? "normal" : "green";
   return "dim"; // failed, cancelled
 }
 
-/** Whether a running interactive job's current agent reports itself idle (its CLI's Stop hook),
- * from the live agents (snapshot plus `agent.updated`). Busy, waiting or unknown is not idle. */
-export function interactiveIdle(
+/** What a running interactive job's current agent reports through its CLI's hooks (live agents:
+ * snapshot plus `agent.updated`): idle or waiting for the user; null when busy or unknown. */
+export function interactiveActivity(
   job: Pick<Job, "status" | "interactive" | "currentAgentId">,
   agents: ReadonlyMap<string, AgentLive>,
-): boolean {
-  if (job.status !== "running" || !job.interactive || !job.currentAgentId) return false;
+): InteractiveActivity | null {
+  if (job.status !== "running" || !job.interactive || !job.currentAgentId) return null;
   const agent = agents.get(job.currentAgentId);
-  return agent?.activity === "idle" && agent.status !== "exited";
+  if (!agent || agent.status === "exited") return null;
+  return agent.activity === "idle" || agent.activity === "waiting" ? agent.activity : null;
 }
 
 export function isFinished(status: JobStatus): boolean {
@@ -39,7 +47,7 @@ export function isFinished(status: JobStatus): boolean {
 
 export const COLOR_LABEL: Record<CardColor, string> = {
   orange: "Queued / running",
-  red: "Waiting for your answer",
+  red: "Waiting for you",
   blue: "Interactive, idle",
   green: "Done, unread",
   dim: "Failed or cancelled",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeJob } from "../test/fixtures";
-import { cardColor, interactiveIdle } from "./colors";
+import { cardColor, interactiveActivity } from "./colors";
 import { invalidationsFor } from "./invalidation";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveState } from "./liveReducer";
 import type { ServerMessage } from "./messages";
@@ -72,20 +72,22 @@ describe("liveReducer", () => {
     const job = makeJob({ status: "running", interactive: true, currentAgentId: "itx1" });
     const colorIn = (state: LiveState) => {
       const known = state.jobs.get(job.id)!;
-      return cardColor(known, { interactiveIdle: interactiveIdle(known, state.agents) });
+      return cardColor(known, { interactiveActivity: interactiveActivity(known, state.agents) });
     };
     const withAgents = (agents: unknown[]): ServerMessage => ({
       type: "snapshot",
       data: { jobs: [job], jobsTotal: 1, settings: null, liveAgents: agents.length, agents },
     });
 
-    it("follows agent.updated: idle is blue, busy orange, and stats updates keep the activity", () => {
+    it("follows agent.updated: idle is blue, busy orange, waiting red; stats updates keep the activity", () => {
       let state = apply(initialLiveState, snapshot([job], 1));
       expect(colorIn(state)).toBe("orange"); // nothing known yet
       state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } });
       expect(colorIn(state)).toBe("blue");
       state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "busy" } });
       expect(colorIn(state)).toBe("orange");
+      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "waiting" } });
+      expect(colorIn(state)).toBe("red");
       state = apply(
         state,
         { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } },
