@@ -10,7 +10,6 @@ server did (over REST). The module shares one server, so jobs are told apart by 
 from __future__ import annotations
 
 import re
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from playwright.sync_api import Page, expect
 from podium.agents.interactive.tmux import DEFAULT_COLS, DEFAULT_ROWS
 from tests.browser.conftest import LONG, card, connected, open_panel, shot
 from tests.e2e.conftest import wait_job
-from tests.e2e.test_interactive import Viewer, tmux_alive
+from tests.e2e.test_interactive import Viewer, pane_size, tmux_alive
 from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import PodiumServer, wait_until
@@ -423,26 +422,6 @@ def test_interactive_card_is_blue_while_idle_and_orange_while_busy(
         api.post(f"/api/jobs/{job['id']}/cancel")
     assert wait_job(api, job["id"], timeout=20)["status"] == "cancelled"
     expect(card(page, job["id"])).to_have_attribute("data-color", "dim", timeout=20_000)
-
-
-def pane_size(server: PodiumServer, agent_id: str) -> tuple[int, int]:
-    """The agent's tmux window size, as tmux has it."""
-    out = subprocess.run(
-        [
-            "tmux",
-            "-S",
-            str(server.data_dir / "tmux.sock"),
-            "display-message",
-            "-p",
-            "-t",
-            f"=podium-{agent_id}:",
-            "#{window_width} #{window_height}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return int(out[0]), int(out[1])
 
 
 def sent_size(terminal: Any) -> tuple[int, int]:

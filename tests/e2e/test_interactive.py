@@ -64,6 +64,26 @@ class Viewer:
         self._stack.close()
 
 
+def pane_size(server: PodiumServer, agent_id: str) -> tuple[int, int]:
+    """The agent's tmux window size, as tmux has it."""
+    out = subprocess.run(
+        [
+            "tmux",
+            "-S",
+            str(server.data_dir / "tmux.sock"),
+            "display-message",
+            "-p",
+            "-t",
+            f"=podium-{agent_id}:",
+            "#{window_width} #{window_height}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return int(out[0]), int(out[1])
+
+
 def tmux_alive(server: PodiumServer, agent_id: str) -> bool:
     done = subprocess.run(
         [
@@ -163,6 +183,17 @@ def test_interactive_session_round_trip(
     assert "FIRST-ANSWER-ALPHA" in second.text()
     assert second.messages[0]["activity"] == "idle"
     assert (second.messages[0]["cols"], second.messages[0]["rows"]) == (150, 45)
+
+    # Several viewers: the pane takes the smallest size among them, and grows back when the
+    # smaller one leaves.
+    second.send({"type": "resize", "cols": 150, "rows": 45})
+    third = Viewer(server, agent_id)
+    viewers.append(third)
+    third.wait_for(lambda: "SECOND-ANSWER-BETA" in third.text(), "the third viewer's screen")
+    third.send({"type": "resize", "cols": 100, "rows": 50})
+    wait_until(lambda: pane_size(server, agent_id) == (100, 45), timeout=10, what="smallest size")
+    third.close()
+    wait_until(lambda: pane_size(server, agent_id) == (150, 45), timeout=10, what="size regrown")
     assert api.get(f"/api/agents/{agent_id}").json()["activity"] == "idle"
     # The dashboard's /ws snapshot carries the live agent and its activity (blue card on load).
     assert live_agents(server)[agent_id]["activity"] == "idle"

@@ -5,7 +5,8 @@ Server -> client: first a JSON text frame `{"type": "hello", "agentId", "alive",
 `tmux capture-pane`, then everything the pane prints), JSON `{"type": "activity", "activity"}`
 when the agent turns busy/idle/waiting, and `{"type": "exit"}` when its session ends.
 Client -> server: `{"type": "input", "data": "..."}` (typed as is; `\\r`/`\\n` press Enter) and
-`{"type": "resize", "cols": N, "rows": M}`. Closing the socket never stops the agent.
+`{"type": "resize", "cols": N, "rows": M}`; with several viewers the pane takes the smallest
+size among them. Closing the socket never stops the agent.
 
 The RequestGuard middleware covers this path like every /ws* path (Origin, Host, AUTH_TOKEN)."""
 
@@ -78,7 +79,7 @@ async def terminal(socket: WebSocket, agent_id: str) -> None:
         sender = asyncio.create_task(_send_loop(socket, queue))
         while True:
             message = await socket.receive_json()
-            await _handle(services, agent_id, message)
+            await _handle(services, agent_id, message, viewer=deliver)
     except (WebSocketDisconnect, RuntimeError, ValueError):
         pass
     finally:
@@ -124,7 +125,7 @@ async def _send_loop(socket: WebSocket, queue: asyncio.Queue[Any]) -> None:
             await socket.send_bytes(b"".join(pending))
 
 
-async def _handle(services: Services, agent_id: str, message: Any) -> None:
+async def _handle(services: Services, agent_id: str, message: Any, *, viewer: object) -> None:
     if not isinstance(message, dict):
         return
     kind = message.get("type")
@@ -135,6 +136,6 @@ async def _handle(services: Services, agent_id: str, message: Any) -> None:
         elif kind == "resize":
             cols, rows = message.get("cols"), message.get("rows")
             if isinstance(cols, int) and isinstance(rows, int):
-                await asyncio.to_thread(sessions.resize, agent_id, cols, rows)
+                await sessions.viewer_resized(agent_id, viewer, cols, rows)
     except TmuxError as exc:
         log.info("terminal %s: %s", agent_id, exc)

@@ -27,6 +27,7 @@ from typing import Any
 from podium.agents import repository
 from podium.agents.interactive import claude_config
 from podium.agents.interactive.tmux import Tmux, TmuxError, session_name
+from podium.agents.interactive.viewer_sizes import ViewerSizes
 from podium.agents.logwatch import LogWatcher
 from podium.config import Settings
 from podium.db.engine import Database
@@ -78,6 +79,7 @@ class InteractiveSessions:
         self._terminals = data_dir / "terminals"
         self._configs = data_dir / "interactive"
         self._sessions: dict[str, _Session] = {}
+        self._viewer_sizes = ViewerSizes()
         self._tails: dict[str, _Tail] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watcher: LogWatcher | None = None
@@ -217,6 +219,11 @@ class InteractiveSessions:
     def resize(self, agent_id: str, cols: int, rows: int) -> None:
         self.tmux.resize(session_name(agent_id), max(10, min(cols, 1000)), max(3, min(rows, 500)))
 
+    async def viewer_resized(self, agent_id: str, viewer: object, cols: int, rows: int) -> None:
+        """One viewer's terminal size; the pane takes the smallest of all its viewers'."""
+        cols, rows = self._viewer_sizes.report(agent_id, viewer, cols, rows)
+        await asyncio.to_thread(self.resize, agent_id, cols, rows)
+
     def screen(self, agent_id: str, lines: int = 2000) -> bytes:
         """Scrollback plus the visible screen, ready to write into a fresh terminal."""
         name = session_name(agent_id)
@@ -242,6 +249,7 @@ class InteractiveSessions:
         if session is not None:
             for timer in session.timers:
                 timer.cancel()
+        self._viewer_sizes.forget(agent_id)
         self.tmux.kill(session_name(agent_id))
         tail = self._tails.pop(agent_id, None)
         if tail is not None:
@@ -317,7 +325,8 @@ class InteractiveSessions:
         self, agent_id: str, deliver: Callable[[bytes | None], None]
     ) -> Callable[[], None]:
         """Call deliver(chunk) with every new chunk of the pane's raw output, deliver(None) when
-        the agent ends. Returns the unsubscribe function."""
+        the agent ends. Returns the unsubscribe function. `deliver` also stands for the viewer
+        in `viewer_resized`."""
         tail = self._tails.get(agent_id)
         if tail is None:
             # The first viewer: copy the pane's output from now on (the viewer gets the screen
@@ -335,6 +344,10 @@ class InteractiveSessions:
         def unsubscribe() -> None:
             with contextlib.suppress(ValueError):
                 tail.subscribers.remove(deliver)
+            size = self._viewer_sizes.leave(agent_id, deliver)
+            if size is not None:  # the viewers left may have room for a larger pane
+                with contextlib.suppress(TmuxError):
+                    self.resize(agent_id, *size)
             if not tail.subscribers and self._tails.get(agent_id) is tail:
                 del self._tails[agent_id]
                 if self._watcher is not None:
