@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, RowMapping, select, update
 
 from podium.db.tables import agent_events, agents
@@ -80,26 +80,17 @@ _EVENT_COLUMNS = ("agent_id", "seq", "kind", "ts", "text", "data")
 _ROWS_PER_INSERT = 5000
 _ROW_SQL = "(" + ", ".join("?" * len(_EVENT_COLUMNS)) + ")"
 
+# One output event in _EVENT_COLUMNS order; `data` is already JSON text.
+EventRow = tuple[str, int, str, float, str, str]
 
-def insert_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+
+def insert_events(conn: Connection, rows: Sequence[EventRow]) -> None:
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         part = rows[start : start + _ROWS_PER_INSERT]
         sql = f"INSERT INTO agent_events ({', '.join(_EVENT_COLUMNS)}) VALUES " + ", ".join(
             [_ROW_SQL] * len(part)
         )
-        params = tuple(
-            value
-            for row in part
-            for value in (
-                row["agent_id"],
-                row["seq"],
-                row["kind"],
-                row["ts"],
-                row["text"],
-                orjson.dumps(row["data"]).decode(),
-            )
-        )
-        conn.exec_driver_sql(sql, params)
+        conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
 
 
 def events_after(conn: Connection, agent_id: str, after: int, limit: int) -> list[RowMapping]:

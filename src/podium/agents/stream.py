@@ -43,7 +43,9 @@ def read_at(path: Path, offset: int, limit: int) -> bytes:
 class Batch:
     """Events parsed from one chunk of a log, waiting to be stored and published."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # Rows as repository.insert_events takes them, data already JSON: built while parsing, so
+    # the writer (the busier of the two during a catch-up) only binds them.
+    rows: list[repository.EventRow] = field(default_factory=list)
     published: list[dict[str, Any]] = field(default_factory=list)
     stats_changed: bool = False
     more: bool = False
@@ -164,18 +166,12 @@ class AgentStream:
                 if event is None:
                     batch.stats_changed = True
                     continue
-                row = {
-                    "agent_id": self.agent_id,
-                    "seq": state.next_seq,
-                    "kind": event.kind,
-                    "ts": ts,
-                    "text": event.text,
-                    "data": event.data,
-                }
+                seq = state.next_seq
                 state.next_seq += 1
-                batch.rows.append(row)
+                data_json = orjson.dumps(event.data).decode()
+                batch.rows.append((self.agent_id, seq, event.kind, ts, event.text, data_json))
                 batch.published.append(
-                    {"seq": row["seq"], "kind": event.kind, "ts": ts, "data": event.data}
+                    {"seq": seq, "kind": event.kind, "ts": ts, "data": event.data}
                 )
         return batch
 
