@@ -73,9 +73,10 @@ def list_all(conn: Connection, limit: int, offset: int) -> list[RowMapping]:
 # (through the insert trigger) as an index segment of its own, and more segments mean more
 # merging (one statement per row made indexing ~3x dearer). So statements are as large as
 # SQLite's default bound-parameter limit (32,766) allows; 5,000 rows rather than 1,000, with
-# the larger FTS5 hash of migration 0007, took a quarter off the cost of a write. Plain SQL: SQLAlchemy compiles a multi-row VALUES anew for
-# every row count, slower than the insert itself. (Rows packed as one JSON array for SQLite's
-# json_each cost more: SQLite's JSON parsing outweighs the binding it saves.)
+# the larger FTS5 hash of migration 0007, took a quarter off the cost of a write. Plain SQL:
+# SQLAlchemy compiles a multi-row VALUES anew for every row count, slower than the insert
+# itself. (Rows packed as one JSON array for SQLite's json_each cost more: SQLite's JSON
+# parsing outweighs the binding it saves.)
 _EVENT_COLUMNS = ("agent_id", "seq", "kind", "ts", "text", "data")
 _ROWS_PER_INSERT = 5000
 _ROW_SQL = "(" + ", ".join("?" * len(_EVENT_COLUMNS)) + ")"
