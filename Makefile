@@ -8,7 +8,8 @@ PYTEST := $(UV) run pytest
 WEB := web
 
 .PHONY: run test setup python-deps node-deps web system-deps migrate lint typecheck \
-        test-unit test-integration test-e2e test-browser bench demo clean api-client
+        test-unit test-integration test-e2e test-browser bench demo clean api-client \
+        api-client-check web-deps
 
 run: setup migrate
 	$(UV) run podium serve
@@ -18,7 +19,7 @@ run: setup migrate
 demo: setup
 	$(UV) run podium serve --demo
 
-test: setup lint typecheck
+test: setup lint typecheck api-client-check
 	cd $(WEB) && npm test
 	$(PYTEST) -q tests
 
@@ -44,13 +45,32 @@ system-deps:
 		(apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null; \
 	fi
 
-web:
-	@if [ -f $(WEB)/package.json ]; then \
-		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
-	fi
+web-deps:
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+
+web: web-deps
+	cd $(WEB) && npm run build
 
 migrate:
 	$(UV) run python -c "from podium.config import Settings; from podium.db.engine import Database; Database(Settings().database_path).migrate()"
+
+# The dashboard's typed API client (web/src/api/schema.d.ts), generated from the server's own
+# OpenAPI document. Run it after changing a route or schema and commit the result; `make test`
+# fails while the committed client and the server disagree.
+OPENAPI_JSON := .openapi.json
+API_CLIENT := $(WEB)/src/api/schema.d.ts
+
+api-client: python-deps web-deps
+	$(UV) run podium openapi > $(OPENAPI_JSON)
+	cd $(WEB) && npm run gen:api
+
+api-client-check: python-deps web-deps
+	$(UV) run podium openapi > $(OPENAPI_JSON)
+	cd $(WEB) && npx openapi-typescript ../$(OPENAPI_JSON) --default-non-nullable false \
+		-o ../$(OPENAPI_JSON).d.ts >/dev/null
+	@diff -u $(API_CLIENT) $(OPENAPI_JSON).d.ts || \
+		{ echo "$(API_CLIENT) is out of date with the server's API: run 'make api-client' and commit it"; exit 1; }
+	@rm -f $(OPENAPI_JSON).d.ts
 
 lint:
 	$(UV) run ruff check src tests benchmarks

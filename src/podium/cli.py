@@ -1,4 +1,4 @@
-"""The `podium` command: `podium serve` starts the server."""
+"""The `podium` command: `podium serve` starts the server; `podium openapi` prints its API."""
 
 from __future__ import annotations
 
@@ -77,6 +77,17 @@ def serve(
     finally:
         if demo_mode is not None:
             demo_mode.stop()
+
+
+@app.command()
+def openapi() -> None:
+    """Print the REST API's OpenAPI document (JSON), as `/api/openapi.json` serves it; the
+    dashboard's typed client is generated from it (`make api-client`)."""
+    import json
+
+    from podium.app import create_app
+
+    typer.echo(json.dumps(create_app(load_settings()).openapi(), indent=1))
 
 
 def main() -> None:

@@ -554,6 +554,8 @@ export interface components {
             workDir: string;
             /** Interactive */
             interactive: boolean;
+            /** Activity */
+            activity: string | null;
             /**
              * Createdat
              * Format: date-time
