@@ -62,9 +62,18 @@ def serve(
         settings.port = port
     if host is not None:
         settings.host = host
+    from podium.error_tracking import start_error_tracking
+
+    try:
+        tracking = start_error_tracking(settings)
+    except ValueError as exc:  # sentry_sdk's BadDsn
+        typer.echo(f"podium: invalid settings: SENTRY_DSN: {exc}", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if tracking:
+        logging.getLogger("podium").info("error tracking on: Podium's errors go to Sentry")
     from podium.server import run_server
 
     try:

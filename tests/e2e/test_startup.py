@@ -36,7 +36,12 @@ def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("setting", "value"),
-    [("PORT", "not-a-port"), ("MAX_CONCURRENT_AGENTS", "-3"), ("LOCK_TTL_SEC", "soon")],
+    [
+        ("PORT", "not-a-port"),
+        ("MAX_CONCURRENT_AGENTS", "-3"),
+        ("LOCK_TTL_SEC", "soon"),
+        ("SENTRY_DSN", "not-a-dsn"),
+    ],
 )
 def test_bad_setting_is_one_clear_line(tmp_path: Path, setting: str, value: str) -> None:
     done = serve(tmp_path, **{setting: value})
