@@ -72,6 +72,7 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin, every start
     if tracking:
         logging.getLogger("podium").info("error tracking on: Podium's errors go to Sentry")
     from podium.server import run_server
