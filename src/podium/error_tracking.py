@@ -1,7 +1,8 @@
 """Optional error tracking: with SENTRY_DSN set, Podium's own failures (exceptions in requests,
-errors it logs) are reported to Sentry. What agents read and write is not Podium's error and is
-never sent, and neither is anything that could carry a credential: request headers, cookies,
-query strings and bodies are dropped from every event before it leaves."""
+errors it logs) are reported to Sentry. Nothing that could carry a credential or a user's
+content goes with them: request headers, cookies, query strings and bodies are dropped from
+every event before it leaves, and database errors never quote the values of the statement
+that failed (the engine hides them)."""
 
 from __future__ import annotations
 

@@ -25,6 +25,9 @@ class Database:
             connect_args={"check_same_thread": False, "timeout": 10},
             pool_size=8,
             max_overflow=8,
+            # A failed statement's message leaves out its values: they can be agent output or
+            # a credential's hash, and such messages reach the log (and Sentry, when set).
+            hide_parameters=True,
         )
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
