@@ -19,9 +19,12 @@ run: setup migrate
 demo: setup
 	$(UV) run podium serve --demo
 
+# Two pytest workers, a test file to each: most of a test's time is spent waiting on real
+# agents, servers and browsers, so two files at once halve the run on two cores. A file stays
+# on one worker, with its module-scoped server and browser.
 test: setup lint typecheck api-client-check
 	cd $(WEB) && npm test
-	$(PYTEST) -q tests
+	$(PYTEST) -q -n 2 --dist loadfile tests
 
 setup: system-deps python-deps node-deps web
 
