@@ -64,40 +64,33 @@ class Viewer:
         self._stack.close()
 
 
-def pane_size(server: PodiumServer, agent_id: str) -> tuple[int, int]:
-    """The agent's tmux window size, as tmux has it."""
-    out = subprocess.run(
-        [
-            "tmux",
-            "-S",
-            str(server.data_dir / "tmux.sock"),
-            "display-message",
-            "-p",
-            "-t",
-            f"=podium-{agent_id}:",
-            "#{window_width} #{window_height}",
-        ],
+def tmux(server: PodiumServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """Ask the server's tmux (its own socket) directly, not through Podium."""
+    return subprocess.run(
+        ["tmux", "-S", str(server.data_dir / "tmux.sock"), *args],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split()
-    return int(out[0]), int(out[1])
+        check=False,
+    )
+
+
+def pane_size(server: PodiumServer, agent_id: str) -> tuple[int, int]:
+    """The agent's tmux window size, as tmux has it."""
+    done = tmux(
+        server,
+        "display-message",
+        "-p",
+        "-t",
+        f"=podium-{agent_id}:",
+        "#{window_width} #{window_height}",
+    )
+    done.check_returncode()
+    cols, rows = done.stdout.split()
+    return int(cols), int(rows)
 
 
 def tmux_alive(server: PodiumServer, agent_id: str) -> bool:
-    done = subprocess.run(
-        [
-            "tmux",
-            "-S",
-            str(server.data_dir / "tmux.sock"),
-            "has-session",
-            "-t",
-            f"=podium-{agent_id}",
-        ],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
+    return tmux(server, "has-session", "-t", f"=podium-{agent_id}").returncode == 0
 
 
 def live_agents(server: PodiumServer) -> dict[str, dict[str, Any]]:
