@@ -20,10 +20,10 @@ from playwright.sync_api import Page, expect
 from podium.agents.interactive.tmux import DEFAULT_COLS, DEFAULT_ROWS
 from tests.browser.conftest import LONG, card, connected, open_panel, shot
 from tests.e2e.conftest import wait_job
-from tests.e2e.test_interactive import Viewer, pane_size, tmux_alive
 from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import PodiumServer, wait_until
+from tests.support.terminal_viewer import Viewer, pane_size, tmux_alive
 
 
 def unique(prefix: str) -> str:

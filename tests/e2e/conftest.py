@@ -19,6 +19,7 @@ from tests.support.podium_process import (
     init_git_repo,
     wait_until,
 )
+from tests.support.terminal_viewer import Viewer
 
 CLAUDE_BIN = REPO_ROOT / "node_modules" / ".bin" / "claude"
 CODEX_BIN = REPO_ROOT / "node_modules" / ".bin" / "codex"
@@ -125,3 +126,12 @@ def wait_job(
 
     result: dict[str, Any] = wait_until(check, timeout=timeout, what=f"job {job_id} in {statuses}")
     return result
+
+
+@pytest.fixture
+def viewers() -> Iterator[list[Viewer]]:
+    """Terminal viewers a test opened; closed when it ends, pass or fail."""
+    opened: list[Viewer] = []
+    yield opened
+    for viewer in opened:
+        viewer.close()

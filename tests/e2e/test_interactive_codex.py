@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from tests.e2e.conftest import wait_job
-from tests.e2e.test_interactive import Viewer, tmux_alive, viewers  # noqa: F401 (fixture)
 from tests.fakes.openai_server import ScriptedOpenAI, last_prompt
 from tests.support.podium_process import PodiumServer, wait_until
+from tests.support.terminal_viewer import Viewer, tmux_alive
 
 MODEL = "codex-gpt-5.3-codex"
 # Generous: two cores, and other test runs share them.
@@ -68,7 +68,7 @@ def test_interactive_codex_session_round_trip(
     codex_server: PodiumServer,
     codex_api: httpx.Client,
     openai_model: ScriptedOpenAI,
-    viewers: list[Viewer],  # noqa: F811
+    viewers: list[Viewer],
 ) -> None:
     script, job_id, agent_id = start_codex_interactive(
         codex_api,
@@ -90,9 +90,10 @@ def test_interactive_codex_session_round_trip(
     hello = first.messages[0]
     assert hello["type"] == "hello" and hello["alive"] is True
     first.wait_for(
-        lambda: "FIRST-ANSWER-ALPHA" in first.text(), "the first answer", timeout=ANSWER_SEC
+        lambda: first.shows("FIRST-ANSWER-ALPHA"), "the first answer", timeout=ANSWER_SEC
     )
     assert "Trustthisfolder" not in first.text().replace(" ", "")
+    assert "Trust this folder" not in first.screen()
     # The finished turn reaches Podium through codex's notify program: idle, and the
     # session id is codex's thread id (the one it sends the model with every request).
     first.wait_for(
@@ -110,7 +111,7 @@ def test_interactive_codex_session_round_trip(
     first.send({"type": "resize", "cols": 150, "rows": 45})
     first.send({"type": "input", "data": "now the second one\r"})
     first.wait_for(
-        lambda: "SECOND-ANSWER-BETA" in first.text(), "the second answer", timeout=ANSWER_SEC
+        lambda: first.shows("SECOND-ANSWER-BETA"), "the second answer", timeout=ANSWER_SEC
     )
     first.wait_for(lambda: idles(first) > done_turns, "idle after answer 2", timeout=ANSWER_SEC)
     assert first.activities()[-2:] == ["busy", "idle"], first.activities()
@@ -125,7 +126,7 @@ def test_interactive_codex_session_round_trip(
     viewers.append(second)
     second.wait_for(lambda: bool(second.messages), "the hello message")
     second.wait_for(
-        lambda: "SECOND-ANSWER-BETA" in second.text() and "FIRST-ANSWER-ALPHA" in second.text(),
+        lambda: second.shows("SECOND-ANSWER-BETA") and second.shows("FIRST-ANSWER-ALPHA"),
         "scrollback on reconnect",
     )
     hello = second.messages[0]
@@ -141,7 +142,7 @@ def test_interactive_codex_session_round_trip(
     assert continued.status_code == 200, continued.text
     assert continued.json()["status"] == "running"
     second.wait_for(
-        lambda: "THIRD-ANSWER-DELTA" in second.text(),
+        lambda: second.shows("THIRD-ANSWER-DELTA"),
         "the continued answer",
         timeout=ANSWER_SEC,
     )
@@ -166,7 +167,7 @@ def test_interactive_codex_exit_finishes_the_job_with_its_last_answer(
     codex_server: PodiumServer,
     codex_api: httpx.Client,
     openai_model: ScriptedOpenAI,
-    viewers: list[Viewer],  # noqa: F811
+    viewers: list[Viewer],
 ) -> None:
     _, job_id, agent_id = start_codex_interactive(
         codex_api, openai_model, [{"text": "ONLY-ANSWER-GAMMA"}]
@@ -174,7 +175,7 @@ def test_interactive_codex_exit_finishes_the_job_with_its_last_answer(
     viewer = Viewer(codex_server, agent_id)
     viewers.append(viewer)
     viewer.wait_for(
-        lambda: "ONLY-ANSWER-GAMMA" in viewer.text(), "the scripted answer", timeout=ANSWER_SEC
+        lambda: viewer.shows("ONLY-ANSWER-GAMMA"), "the scripted answer", timeout=ANSWER_SEC
     )
     viewer.wait_for(
         lambda: (viewer.activities() or [viewer.messages[0]["activity"]])[-1] == "idle",
