@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_concurrent_agents: int = Field(20, alias="MAX_CONCURRENT_AGENTS", ge=1, le=1000)
     lock_ttl_sec: int = Field(600, alias="LOCK_TTL_SEC", ge=1)
     kill_grace_sec: float = Field(5.0, alias="KILL_GRACE_SEC", gt=0)
+    # Health warnings on running agents (the spec's 10 minutes of silence, 60 minutes running).
+    stall_warning_sec: float = Field(600, alias="PODIUM_STALL_WARNING_SEC", gt=0)
+    long_running_warning_sec: float = Field(3600, alias="PODIUM_LONG_RUNNING_WARNING_SEC", gt=0)
 
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod

@@ -104,6 +104,27 @@ def test_question_answered_in_the_page_finishes_the_agent(
     expect(page.get_by_test_id("questions-count")).to_have_text("0")
 
 
+def test_card_warns_when_the_agent_nears_its_turn_cap(
+    page: Page, api: httpx.Client, model: ScriptedAnthropic
+) -> None:
+    marker = model.add_script(
+        "b-turns",
+        [
+            *[{"tool": "Bash", "input": {"command": f"echo step {n}"}} for n in range(1, 5)],
+            {"text": "made it in five", "delay": 8},
+        ],
+    )
+    job = create(api, description=f"use most turns {marker}", stopMode="turns", stopValue=5)
+    badge = card(page, job["id"]).get_by_test_id("health-warnings")
+    expect(badge).to_have_attribute("data-kinds", "high_turns", timeout=LONG)
+    expect(badge).to_have_text("⚠ turns")
+    expect(badge).to_have_attribute("title", "⚠ 4 of 5 turns used")
+    shot(page, "card-health-warning")
+    # Done: the warning is about a running agent, so it goes.
+    expect(card(page, job["id"])).to_have_attribute("data-color", "green", timeout=LONG)
+    expect(badge).to_have_count(0)
+
+
 def test_cancel_from_the_page_kills_the_agent(
     page: Page, api: httpx.Client, model: ScriptedAnthropic
 ) -> None:

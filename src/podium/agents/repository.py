@@ -54,6 +54,18 @@ def save_streams(conn: Connection, streams: Sequence[tuple[str, Mapping[str, Any
         )
 
 
+def last_output_at(conn: Connection, agent_id: str) -> float | None:
+    """When the agent's newest stored event was read."""
+    query = (
+        select(agent_events.c.ts)
+        .where(agent_events.c.agent_id == agent_id)
+        .order_by(agent_events.c.seq.desc())
+        .limit(1)
+    )
+    value = conn.execute(query).scalar()
+    return float(value) if value is not None else None
+
+
 def live(conn: Connection) -> list[RowMapping]:
     query = select(agents).where(agents.c.status.in_(LIVE_STATUSES))
     return list(conn.execute(query).mappings())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from podium.agents import gitdiff, repository
+from podium.agents.health import HealthLimits, HealthMonitor, HealthWarning
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.logwatch import LogWatcher
 from podium.agents.process import (
@@ -135,12 +136,19 @@ class AgentRunner:
         self._flush_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watcher: LogWatcher | None = None
+        self._health: HealthMonitor | None = None
         self._logs_dir = settings.agent_logs_dir.resolve()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._watcher = LogWatcher(self._loop, self._logs_dir)
+        self._health = HealthMonitor(
+            self._loop,
+            stall_sec=self._settings.stall_warning_sec,
+            long_running_sec=self._settings.long_running_warning_sec,
+            on_change=self._health_changed,
+        )
         self._reattach_all()
 
     async def close(self) -> None:
@@ -194,6 +202,7 @@ class AgentRunner:
                     "session_id": request.resume_session_id,
                     "budget_usd": request.budget_usd,
                     "turn_cap": request.max_turns if provider.name == "codex" else None,
+                    "max_turns": request.max_turns,
                     "deadline_at": (
                         created + request.time_limit_sec if request.time_limit_sec else None
                     ),
@@ -254,6 +263,15 @@ class AgentRunner:
         live.watch = ExitWatch(self._loop, child.pid, lambda s: self._exited(agent_id, s), popen)
         if request.time_limit_sec is not None:
             self._arm_time_limit(live, request.time_limit_sec)
+        assert self._health is not None
+        limits = HealthLimits(
+            started_at=created,
+            max_turns=request.max_turns,
+            budget_usd=request.budget_usd,
+            deadline_at=created + request.time_limit_sec if request.time_limit_sec else None,
+            watch_output=not request.interactive,
+        )
+        self._health.watch(agent_id, limits)
         self._loop.create_task(self._record_base_tree(agent_id, request.work_dir))
         self._bus.publish(
             "agent.updated",
@@ -388,6 +406,8 @@ class AgentRunner:
             log.exception("could not store agent output")
             return
         for live, batch in batches:
+            if self._health is not None:
+                self._health.output(live.agent_id)
             live.stream.announce(batch)
             if batch.more:
                 self._mark_dirty(live.agent_id)
@@ -414,6 +434,8 @@ class AgentRunner:
     def _check_limits(self, agent_id: str, cost: float) -> None:
         self._check_budget(agent_id, cost)
         live = self._live.get(agent_id)
+        if live is not None and self._health is not None:
+            self._health.stats(agent_id, live.stream.state.num_turns, cost)
         if live is None or live.turn_cap is None or live.stop_reason is not None:
             return
         # More requests than the cap: the run went past it (answering on the last is fine).
@@ -465,6 +487,8 @@ class AgentRunner:
             live.watch.close()
         for timer in live.timers:
             timer.cancel()
+        if self._health is not None:
+            self._health.forget(live.agent_id)
         if self._watcher is not None:
             self._watcher.unfollow(live.files.log.name)
 
@@ -486,8 +510,9 @@ class AgentRunner:
                 exit_code=exit_code,
                 stop_reason=stop_detail or stop_reason,
                 finished_at=now(),
+                warnings=None,  # they are about running agents
             )
-        stats = stream.stats() | {"status": "exited", "exitCode": exit_code}
+        stats = stream.stats() | {"status": "exited", "exitCode": exit_code, "warnings": []}
         self._bus.publish("agent.updated", stats)
         outcome = AgentOutcome(
             agent_id=agent_id,
@@ -574,6 +599,7 @@ class AgentRunner:
             live.interactive = True
             self._interactive.adopt(row["id"], row["job_id"], provider.name)
         self._restore_limits(live, row)
+        self._watch_health_again(live, row)
         live.stream.drain()
         log.info("re-attached to agent %s (pid %s)", row["id"], pid)
 
@@ -582,6 +608,40 @@ class AgentRunner:
         live.turn_cap = row["turn_cap"]
         if row["deadline_at"] is not None:
             self._arm_time_limit(live, row["deadline_at"] - now())
+
+    def _watch_health_again(self, live: _Live, row: RowMapping) -> None:
+        assert self._health is not None
+        with self._db.read() as conn:
+            last_output_at = repository.last_output_at(conn, live.agent_id)
+        started_at = row["created_at"]
+        limits = HealthLimits(
+            started_at=started_at,
+            max_turns=row["max_turns"],
+            budget_usd=row["budget_usd"],
+            deadline_at=row["deadline_at"],
+            watch_output=not row["interactive"],
+        )
+        state = live.stream.state
+        self._health.watch(
+            live.agent_id,
+            limits,
+            last_output_at=last_output_at,
+            num_turns=state.num_turns,
+            cost_usd=state.cost_usd,
+        )
+        if row["warnings"] and not self._health.warnings(live.agent_id):
+            self._health_changed(live.agent_id, [])  # what held before the restart has passed
+
+    def _health_changed(self, agent_id: str, warnings: list[HealthWarning]) -> None:
+        live = self._live.get(agent_id)
+        if live is None:
+            return
+        listed = [warning.as_json() for warning in warnings]
+        with self._db.write() as conn:
+            repository.update_fields(conn, agent_id, warnings=listed or None)
+        self._bus.publish(
+            "agent.updated", {"id": agent_id, "jobId": live.job_id, "warnings": listed}
+        )
 
     def snapshot(self) -> dict[str, Any]:
         return {"live": len(self._live)}

@@ -15,6 +15,14 @@ from podium.ids import to_datetime
 from podium.schemas import ApiModel
 
 
+class AgentWarning(ApiModel):
+    """A health warning on a running agent (podium.agents.health)."""
+
+    kind: str  # stalled | high_turns | long_running | budget | time
+    message: str
+    since: datetime
+
+
 class Agent(ApiModel):
     id: str
     job_id: str
@@ -34,6 +42,8 @@ class Agent(ApiModel):
     work_dir: str
     interactive: bool
     activity: str | None
+    max_turns: int | None
+    warnings: list[AgentWarning]
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -122,7 +132,13 @@ def to_schema(row: RowMapping) -> Agent:
         work_dir=row["work_dir"],
         interactive=bool(row["interactive"]),
         activity=row["activity"],
+        max_turns=row["max_turns"],
+        warnings=[_warning(w) for w in row["warnings"] or []],
         created_at=to_datetime(row["created_at"]),
         started_at=to_datetime(row["started_at"]),
         finished_at=to_datetime(row["finished_at"]),
     )
+
+
+def _warning(stored: dict[str, Any]) -> AgentWarning:
+    return AgentWarning.model_validate(stored)

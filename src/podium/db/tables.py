@@ -109,6 +109,8 @@ agents = Table(
     Column("deadline_at", Float),
     Column("interactive", Boolean, nullable=False, default=False),
     Column("activity", Text),  # interactive agents: busy | idle | waiting (0003)
+    Column("max_turns", Integer),  # the run's turn cap, either provider (0008)
+    Column("warnings", JSON),  # health warnings while running: [{kind, message, since}] (0008)
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),

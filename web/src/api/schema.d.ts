@@ -556,6 +556,10 @@ export interface components {
             interactive: boolean;
             /** Activity */
             activity: string | null;
+            /** Maxturns */
+            maxTurns: number | null;
+            /** Warnings */
+            warnings: components["schemas"]["AgentWarning"][];
             /**
              * Createdat
              * Format: date-time
@@ -565,6 +569,21 @@ export interface components {
             startedAt: string | null;
             /** Finishedat */
             finishedAt: string | null;
+        };
+        /**
+         * AgentWarning
+         * @description A health warning on a running agent (podium.agents.health).
+         */
+        AgentWarning: {
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
         };
         /** AnswerBody */
         AnswerBody: {

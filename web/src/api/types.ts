@@ -9,6 +9,7 @@ export type JobCreate = Schemas["JobCreate"];
 export type JobPatch = Schemas["JobPatch"];
 export type JobStatus = Schemas["JobStatus"];
 export type Agent = Schemas["Agent"];
+export type AgentWarning = Schemas["AgentWarning"];
 export type OutputPage = Schemas["OutputPage"];
 export type Project = Schemas["Project"];
 export type Template = Schemas["Template"];
@@ -62,6 +63,8 @@ export interface AgentLive {
   status?: string;
   /** Interactive agents: busy | idle | waiting, from the CLI's hooks (null before the first). */
   activity?: string | null;
+  /** Health warnings while it runs (stalled, near its caps, long running); [] once cleared. */
+  warnings?: AgentWarning[];
   numTurns?: number;
   costUsd?: number;
   inputTokens?: number;

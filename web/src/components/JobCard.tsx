@@ -1,7 +1,9 @@
-/** One agent card: colour by status, title, model, status message, elapsed, turns, cost. */
+/** One agent card: colour by status, title, model, status message, elapsed, turns, cost, and a
+ * badge while the running agent has health warnings. */
 import { memo } from "react";
 import type { AgentLive, Job } from "../api/types";
 import { STATUS_LABEL, type CardColor } from "../state/colors";
+import { healthBadge } from "../state/health";
 import { elapsedMs, formatClock, formatCost, formatDuration } from "../state/format";
 import { useNow } from "../state/useNow";
 import { Icon } from "./Icon";
@@ -22,6 +24,7 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
   const cost = Math.max(job.costUsd ?? 0, agent?.costUsd ?? 0);
   const turns = agent?.numTurns;
   const failed = job.status === "failed" || job.status === "cancelled";
+  const health = ticking ? healthBadge(agent?.warnings) : null;
   const message = failed ? job.statusReason ?? job.statusMessage : job.statusMessage;
   return (
     <div
@@ -48,6 +51,11 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
         {job.flagged && (
           <span className="flag" title="Flagged">
             ⚑
+          </span>
+        )}
+        {health && (
+          <span className="health" title={health.title} data-testid="health-warnings" data-kinds={health.kinds}>
+            ⚠ {health.label}
           </span>
         )}
         {job.interactive && (
