@@ -13,7 +13,8 @@ from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
 from podium.agents.providers.claude import ClaudeProvider
 from podium.agents.registry import ProviderRegistry
-from podium.agents.runner import AgentOutcome, AgentRunner
+from podium.agents.runner import AgentRunner
+from podium.agents.runs import AgentOutcome
 from podium.agents.service import AgentService
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings

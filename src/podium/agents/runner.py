@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,8 @@ from sqlalchemy import RowMapping
 
 from podium.agents import gitdiff, repository
 from podium.agents.health import HealthLimits, HealthMonitor, HealthWarning
+from podium.agents.ingest import LogIngest
 from podium.agents.interactive.sessions import InteractiveSessions
-from podium.agents.logwatch import LogWatcher
 from podium.agents.process import (
     AgentFiles,
     ExitWatch,
@@ -28,64 +28,14 @@ from podium.agents.process import (
 )
 from podium.agents.providers.base import LaunchSpec, Provider, RunResult, Usage
 from podium.agents.registry import ProviderRegistry
-from podium.agents.stream import AgentStream, StreamState, store_batches
+from podium.agents.runs import AgentOutcome, AgentWiring, LaunchFailed, LaunchRequest
+from podium.agents.stream import AgentStream, StreamState
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.events import EventBus
 from podium.ids import new_id, now
 
 log = logging.getLogger(__name__)
-
-# How long a changed log waits for others to share its commit. A commit costs about as much as
-# the few events in it, so on a busy server the window sets the CPU spent: with 100 agents
-# streaming, 20 ms cost ~12% of a core and 40 ms ~8%; 40 ms is still far below what a reader
-# of the output notices.
-FLUSH_WINDOW_SEC = 0.04
-
-
-@dataclass(frozen=True, slots=True)
-class AgentOutcome:
-    """How one agent run ended, handed to the job lifecycle to decide the job's status."""
-
-    agent_id: str
-    job_id: str
-    exit_code: int | None
-    stop_reason: str | None
-    provider: str
-    stop_detail: str | None
-    result: RunResult | None
-    cost_usd: float
-    stderr_tail: str
-
-
-@dataclass(frozen=True, slots=True)
-class LaunchRequest:
-    job_id: str
-    model: str | None
-    work_dir: Path
-    prompt: str
-    system_prompt: str
-    max_turns: int | None
-    budget_usd: float | None = None
-    time_limit_sec: float | None = None
-    resume_session_id: str | None = None
-    extra_env: Mapping[str, str] = field(default_factory=dict)
-    interactive: bool = False  # the CLI's TUI in tmux (podium.agents.interactive)
-
-
-@dataclass(frozen=True, slots=True)
-class AgentWiring:
-    """What coordination adds to one agent run: its MCP endpoint and credential, the lock hook."""
-
-    env: Mapping[str, str] = field(default_factory=dict)
-    mcp_url: str | None = None
-    mcp_headers: Mapping[str, str] = field(default_factory=dict)
-    hook_command: str | None = None
-    system_prompt: str | None = None
-
-
-class LaunchFailed(Exception):
-    pass
 
 
 @dataclass(slots=True)
@@ -132,23 +82,22 @@ class AgentRunner:
         self._wire = wire
         self._interactive = interactive
         self._live: dict[str, _Live] = {}
-        self._dirty: set[str] = set()
-        self._flush_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._watcher: LogWatcher | None = None
+        self._ingest: LogIngest | None = None
         self._health: HealthMonitor | None = None
         self._logs_dir = settings.agent_logs_dir.resolve()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._watcher = LogWatcher(self._loop, self._logs_dir)
         self._health = HealthMonitor(
             self._loop,
             stall_sec=self._settings.stall_warning_sec,
             long_running_sec=self._settings.long_running_warning_sec,
             on_change=self._health_changed,
         )
+        on_output = self._health.output
+        self._ingest = LogIngest(self._loop, self._logs_dir, self._db, on_output=on_output)
         self._reattach_all()
 
     async def close(self) -> None:
@@ -156,8 +105,8 @@ class AgentRunner:
         for live in list(self._live.values()):
             self._detach(live)
         self._live.clear()
-        if self._watcher is not None:
-            self._watcher.close()
+        if self._ingest is not None:
+            self._ingest.close()
 
     @property
     def live_count(self) -> int:
@@ -181,7 +130,7 @@ class AgentRunner:
 
     def launch(self, request: LaunchRequest) -> str:
         """Spawn an agent for a job; returns the agent id. Raises LaunchFailed with a reason."""
-        assert self._loop is not None and self._watcher is not None, "runner not started"
+        assert self._loop is not None and self._ingest is not None, "runner not started"
         provider = self._providers.for_model(request.model)
         agent_id = new_id("ag")
         files = AgentFiles.for_agent(self._logs_dir, agent_id)
@@ -354,7 +303,7 @@ class AgentRunner:
         provider: Provider,
         state: StreamState,
     ) -> _Live:
-        assert self._watcher is not None
+        assert self._ingest is not None
         stream = AgentStream(
             agent_id=agent_id,
             job_id=job_id,
@@ -367,50 +316,8 @@ class AgentRunner:
         )
         live = _Live(agent_id=agent_id, job_id=job_id, pid=pid, files=files, stream=stream)
         self._live[agent_id] = live
-        self._watcher.follow(files.log.name, lambda: self._mark_dirty(agent_id))
+        self._ingest.follow(stream)
         return live
-
-    def _mark_dirty(self, agent_id: str) -> None:
-        self._dirty.add(agent_id)
-        if not self._flush_scheduled and self._loop is not None:
-            self._flush_scheduled = True
-            # A short window lets many agents' lines share one commit (the commit, not the
-            # parsing, is what a busy server spends its CPU on); output still shows in ~40 ms.
-            # Until then further changes need not wake the loop: the flush collects them.
-            if self._watcher is not None:
-                self._watcher.pause()
-            self._loop.call_later(FLUSH_WINDOW_SEC, self._flush)
-
-    def _flush(self) -> None:
-        """Group commit: every log that changed since the last turn of the loop is read (one
-        chunk each) and stored in a single transaction; logs with more to read go round again,
-        so a large backlog never holds the loop for long."""
-        if self._watcher is not None:
-            self._watcher.resume()  # marks the logs that changed during the window
-        self._flush_scheduled = False
-        dirty, self._dirty = self._dirty, set()
-        batches = []
-        for agent_id in dirty:
-            live = self._live.get(agent_id)
-            if live is None:
-                continue
-            batch = live.stream.collect()
-            if batch is not None:
-                batches.append((live, batch))
-        if not batches:
-            return
-        try:
-            with self._db.write() as conn:
-                store_batches(conn, [(live.stream, batch) for live, batch in batches])
-        except Exception:
-            log.exception("could not store agent output")
-            return
-        for live, batch in batches:
-            if self._health is not None:
-                self._health.output(live.agent_id)
-            live.stream.announce(batch)
-            if batch.more:
-                self._mark_dirty(live.agent_id)
 
     # -- stopping ---------------------------------------------------------------------------
     def stop(self, agent_id: str, reason: str, detail: str | None = None) -> bool:
@@ -489,8 +396,8 @@ class AgentRunner:
             timer.cancel()
         if self._health is not None:
             self._health.forget(live.agent_id)
-        if self._watcher is not None:
-            self._watcher.unfollow(live.files.log.name)
+        if self._ingest is not None:
+            self._ingest.unfollow(live.stream)
 
     def _finalise(
         self,

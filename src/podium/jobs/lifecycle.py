@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import RowMapping, func, select
 
 from podium.agents import repository as agents_repository
-from podium.agents.runner import AgentOutcome, AgentRunner, LaunchFailed, LaunchRequest
+from podium.agents.runner import AgentRunner
+from podium.agents.runs import AgentOutcome, LaunchFailed, LaunchRequest
 from podium.db.engine import Database
 from podium.db.tables import agents, templates
 from podium.ids import now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from podium.agents.runner import AgentWiring
+from podium.agents.runs import AgentWiring
 from podium.config import Settings
 from podium.mcp.credentials import AgentCredentials
 
