@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Health warnings on running agents (the spec's 10 minutes of silence, 60 minutes running).
     stall_warning_sec: float = Field(600, alias="PODIUM_STALL_WARNING_SEC", gt=0)
     long_running_warning_sec: float = Field(3600, alias="PODIUM_LONG_RUNNING_WARNING_SEC", gt=0)
+    # Retry policy `analyze`: the model of the agent that diagnoses a failed job.
+    analysis_model: str = Field("claude-haiku-4-5", alias="PODIUM_ANALYSIS_MODEL", min_length=1)
 
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod

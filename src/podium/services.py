@@ -99,7 +99,13 @@ class Services:
         )
         wake = _Wake()
         jobs = JobService(settings=settings, db=db, bus=bus, runner=runner, wake_dispatcher=wake)
-        lifecycle = JobLifecycle(db=db, runner=runner, jobs=jobs, wake_dispatcher=wake)
+        lifecycle = JobLifecycle(
+            db=db,
+            runner=runner,
+            jobs=jobs,
+            wake_dispatcher=wake,
+            analysis_model=settings.analysis_model,
+        )
         holder["lifecycle"] = lifecycle
         dispatcher = Dispatcher(
             db=db,

@@ -126,7 +126,7 @@ def test_every_form_field_reaches_the_server(page: Page, api: httpx.Client, repo
         expect(page.locator(".field", has=picker)).to_contain_text("1 selected")
         page.get_by_test_id("field-scheduledAt").fill(scheduled_value)
         page.get_by_test_id("field-repeatIntervalSec").fill("3600")
-        page.get_by_test_id("field-retryPolicy").select_option("same")
+        page.get_by_test_id("field-retryPolicy").select_option("analyze")
         for i, (key, value) in enumerate([("ticket", "PD-42"), ("env", "staging two")]):
             page.get_by_test_id("context-add").click()
             page.get_by_test_id(f"field-context-key-{i}").fill(key)
@@ -156,7 +156,7 @@ def test_every_form_field_reaches_the_server(page: Page, api: httpx.Client, repo
         assert datetime.fromisoformat(job["scheduledAt"].replace("Z", "+00:00")) == scheduled_at
         assert job["status"] == "scheduled", job
         assert job["repeatIntervalSec"] == 3600
-        assert job["retryPolicy"] == "same"
+        assert job["retryPolicy"] == "analyze"
         assert job["context"] == {"ticket": "PD-42", "env": "staging two"}
         assert job["completionChecks"] == [
             "diff_not_empty",

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import Connection, RowMapping, func, select
 
 from podium.agents import repository as agents_repository
 from podium.agents.runner import AgentRunner
@@ -15,9 +15,10 @@ from podium.agents.runs import AgentOutcome, LaunchFailed, LaunchRequest
 from podium.db.engine import Database
 from podium.db.tables import agents, templates
 from podium.ids import now
-from podium.jobs import repository
+from podium.jobs import analysis, repository
 from podium.jobs.checks import run_checks
 from podium.jobs.prompt import system_prompt, user_prompt
+from podium.jobs.schemas import Job
 from podium.jobs.service import JobService
 from podium.jobs.states import ACTIVE, TERMINAL, JobStatus
 from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree, worktree_for
@@ -25,7 +26,8 @@ from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree
 log = logging.getLogger(__name__)
 
 COMPLETION_TURN_CAP = 1000
-MAX_SAME_RETRIES = 3
+# Attempts a job gets in all under a retry policy (`same` or `analyze`).
+MAX_ATTEMPTS = 3
 
 # Extra launch settings per agent (MCP credentials, the lock hook); filled in by coordination.
 LaunchExtras = Callable[[str], dict[str, object]]
@@ -39,8 +41,10 @@ class JobLifecycle:
         runner: AgentRunner,
         jobs: JobService,
         wake_dispatcher: Callable[[], None],
+        analysis_model: str,
     ) -> None:
         self._db = db
+        self._analysis_model = analysis_model
         self._runner = runner
         self._jobs = jobs
         self._wake = wake_dispatcher
@@ -233,16 +237,38 @@ class JobLifecycle:
                     attempt=1,
                     scheduled_at=now() + int(job["repeat_interval_sec"]),
                 )
-            elif (
-                status is JobStatus.FAILED
-                and job["retry_policy"] == "same"
-                and int(job["attempt"]) < MAX_SAME_RETRIES
-            ):
-                follow_up = self._jobs.insert_copy(
-                    conn, job, status=JobStatus.QUEUED, attempt=int(job["attempt"]) + 1
-                )
+            elif status is JobStatus.FAILED and int(job["attempt"]) < MAX_ATTEMPTS:
+                if job["retry_policy"] == "same":
+                    follow_up = self._jobs.insert_copy(
+                        conn, job, status=JobStatus.QUEUED, attempt=int(job["attempt"]) + 1
+                    )
+                elif job["retry_policy"] == "analyze":
+                    follow_up = self._insert_diagnosis(conn, job, reason)
+            diagnosed = analysis.diagnosed_job(job)
+            if diagnosed is not None and status in (JobStatus.DONE, JobStatus.FAILED):
+                failed = repository.get(conn, diagnosed)
+                if failed is not None:
+                    changes = analysis.retry_fields(failed, status, result, reason)
+                    follow_up = self._jobs.insert_copy(
+                        conn,
+                        failed,
+                        status=JobStatus.QUEUED,
+                        attempt=int(failed["attempt"]) + 1,
+                        changes=changes,
+                    )
             finished = repository.to_schema(repository.get(conn, job_id))  # type: ignore[arg-type]
         self._jobs.publish(finished)
         if follow_up is not None:
             self._jobs.publish(follow_up)
         self._wake()
+
+    def _insert_diagnosis(self, conn: Connection, failed: RowMapping, reason: str | None) -> Job:
+        """Retry policy `analyze` starts with a cheap diagnosis (podium.jobs.analysis)."""
+        runs = agents_repository.for_job(conn, failed["id"])
+        events = agents_repository.last_events(conn, runs[-1]["id"], 60) if runs else []
+        changes = analysis.diagnosis_fields(
+            failed, reason, analysis.recent_output(events), self._analysis_model
+        )
+        return self._jobs.insert_copy(
+            conn, failed, status=JobStatus.QUEUED, attempt=1, changes=changes
+        )

@@ -136,6 +136,7 @@ def to_schema(row: RowMapping) -> Job:
         repeat_interval_sec=row["repeat_interval_sec"],
         scheduled_at=to_datetime(row["scheduled_at"]),
         retry_policy=row["retry_policy"],
+        attempt=int(row["attempt"] or 1),
         completion_checks=list(row["completion_checks"] or []),
         project_id=row["project_id"],
         parent_job_id=row["parent_job_id"],

@@ -103,6 +103,8 @@ class Job(ApiModel):
     repeat_interval_sec: int | None
     scheduled_at: datetime | None
     retry_policy: RetryPolicy
+    # 1 for a new job; a retry under a retry policy counts on (at most 3 in all).
+    attempt: int
     completion_checks: list[str]
     project_id: str | None
     parent_job_id: str | None

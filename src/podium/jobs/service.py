@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +121,6 @@ class JobService:
                 "useWorktree needs workDir to be a git repository", field="useWorktree"
             )
         self._check_stop(body)
-        if body.retry_policy == "analyze":
-            raise InvalidInput(
-                "retryPolicy 'analyze' is not available in this version; use 'none' or 'same'",
-                field="retryPolicy",
-            )
         created = now()
         scheduled_at = to_epoch(body.scheduled_at) if body.scheduled_at is not None else None
         status = initial_status(
@@ -271,8 +266,10 @@ class JobService:
         status: JobStatus,
         attempt: int,
         scheduled_at: float | None = None,
+        changes: Mapping[str, Any] | None = None,
     ) -> Job:
         values = {name: row[name] for name in _COPIED_FIELDS}
+        values.update(changes or {})
         values.update(
             id=new_id("job"),
             status=status,

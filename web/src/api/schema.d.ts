@@ -659,6 +659,8 @@ export interface components {
              * @enum {string}
              */
             retryPolicy: "none" | "same" | "analyze";
+            /** Attempt */
+            attempt: number;
             /** Completionchecks */
             completionChecks: string[];
             /** Projectid */

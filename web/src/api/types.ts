@@ -8,6 +8,7 @@ export type Job = Schemas["Job"];
 export type JobCreate = Schemas["JobCreate"];
 export type JobPatch = Schemas["JobPatch"];
 export type JobStatus = Schemas["JobStatus"];
+export type RetryPolicy = Job["retryPolicy"];
 export type Agent = Schemas["Agent"];
 export type AgentWarning = Schemas["AgentWarning"];
 export type OutputPage = Schemas["OutputPage"];

@@ -1,6 +1,6 @@
 /** The job form's values, its client-side checks (mirroring the server's) and the request body
  * built from it. */
-import type { JobCreate } from "../api/types";
+import type { JobCreate, RetryPolicy } from "../api/types";
 
 export type StopMode = "" | "turns" | "budget" | "time" | "completion";
 
@@ -26,7 +26,7 @@ export interface JobFormValues {
   repeatIntervalSec: string;
   /** datetime-local value (local time, no zone) */
   scheduledAt: string;
-  retryPolicy: "none" | "same";
+  retryPolicy: RetryPolicy;
   checkDiffNotEmpty: boolean;
   checkNoErrorInOutput: boolean;
   /** one custom command per line */

@@ -26,6 +26,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     repeatIntervalSec: null,
     scheduledAt: null,
     retryPolicy: "none",
+    attempt: 1,
     completionChecks: [],
     projectId: null,
     parentJobId: null,

@@ -26,7 +26,7 @@ export function JobDetails({ job, agents, onOpenJob }: { job: Job; agents: Agent
     ["Parent job", job.parentJobId ? jobLink(job.parentJobId) : "—"],
     ["Worktree", job.useWorktree ? "yes" : "no"],
     ["Interactive", job.interactive ? "yes" : "no"],
-    ["Retry policy", job.retryPolicy],
+    ["Retry policy", job.attempt > 1 ? `${job.retryPolicy} · attempt ${job.attempt}` : job.retryPolicy],
     ["Completion checks", job.completionChecks.length ? job.completionChecks.join(", ") : "—"],
     ["Repeat every", job.repeatIntervalSec ? `${job.repeatIntervalSec}s` : "—"],
     ["Scheduled at", job.scheduledAt ? formatClock(job.scheduledAt) : "—"],

@@ -4,7 +4,7 @@ import { useMemo, useRef, useState, type ReactNode } from "react";
 import { createJob } from "../api/endpoints";
 import { ApiError } from "../api/client";
 import { useModels, useProjects, useTemplates } from "../api/queries";
-import type { Job } from "../api/types";
+import type { Job, RetryPolicy } from "../api/types";
 import { Modal } from "../components/Modal";
 import { errorText } from "../components/Toasts";
 import {
@@ -348,12 +348,14 @@ export function JobForm({ onClose, onCreated, defaultProjectId }: Props) {
               />
             </Field>
             <Field label="Retry policy" name="retryPolicy" errors={errors} narrow>
-              <select data-testid="field-retryPolicy" value={values.retryPolicy} onChange={(e) => set("retryPolicy", e.target.value as "none" | "same")}>
+              <select
+                data-testid="field-retryPolicy"
+                value={values.retryPolicy}
+                onChange={(e) => set("retryPolicy", e.target.value as RetryPolicy)}
+              >
                 <option value="none">none</option>
                 <option value="same">same (re-queue a copy)</option>
-                <option value="analyze" disabled>
-                  analyze (not available yet)
-                </option>
+                <option value="analyze">analyze (diagnose, then retry with the diagnosis)</option>
               </select>
             </Field>
           </div>
