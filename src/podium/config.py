@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     claude_bin: str = Field(default_factory=lambda: _default_bin("claude"), alias="CLAUDE_BIN")
     codex_bin: str = Field(default_factory=lambda: _default_bin("codex"), alias="CODEX_BIN")
     anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
+    anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     sentry_dsn: str | None = Field(None, alias="SENTRY_DSN")
     auth_token: str | None = Field(None, alias="AUTH_TOKEN")
@@ -42,8 +43,10 @@ class Settings(BaseSettings):
     # Health warnings on running agents (the spec's 10 minutes of silence, 60 minutes running).
     stall_warning_sec: float = Field(600, alias="PODIUM_STALL_WARNING_SEC", gt=0)
     long_running_warning_sec: float = Field(3600, alias="PODIUM_LONG_RUNNING_WARNING_SEC", gt=0)
-    # Retry policy `analyze`: the model of the agent that diagnoses a failed job.
-    analysis_model: str = Field("claude-haiku-4-5", alias="PODIUM_ANALYSIS_MODEL", min_length=1)
+    # The cheap model of Podium's own calls: picking a job's model, diagnosing a failed job.
+    helper_model: str = Field("claude-haiku-4-5", alias="PODIUM_HELPER_MODEL", min_length=1)
+    # A job created without a model gets one picked for its task (needs ANTHROPIC_API_KEY).
+    auto_model: bool = Field(True, alias="PODIUM_AUTO_MODEL")
 
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod

@@ -25,6 +25,7 @@ from podium.coordination.questions import QuestionService
 from podium.coordination.status import JobReports
 from podium.db.engine import Database
 from podium.events import EventBus
+from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
 from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.service import JobService
@@ -64,6 +65,7 @@ class Services:
     credentials: AgentCredentials
     lock_audit: LockAudit
     interactive: InteractiveSessions
+    classifier: ModelClassifier
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -98,13 +100,27 @@ class Services:
             interactive=interactive,
         )
         wake = _Wake()
-        jobs = JobService(settings=settings, db=db, bus=bus, runner=runner, wake_dispatcher=wake)
+        classifier = ModelClassifier(
+            settings,
+            db,
+            publish_job=lambda job_id: holder["publish_job"](job_id),
+            wake_dispatcher=wake,
+        )
+        jobs = JobService(
+            settings=settings,
+            db=db,
+            bus=bus,
+            runner=runner,
+            wake_dispatcher=wake,
+            classifier=classifier,
+        )
+        holder["publish_job"] = lambda job_id: jobs.publish(jobs.get(job_id))
         lifecycle = JobLifecycle(
             db=db,
             runner=runner,
             jobs=jobs,
             wake_dispatcher=wake,
-            analysis_model=settings.analysis_model,
+            helper_model=settings.helper_model,
         )
         holder["lifecycle"] = lifecycle
         dispatcher = Dispatcher(
@@ -150,6 +166,7 @@ class Services:
             credentials=credentials,
             interactive=interactive,
             lock_audit=audit,
+            classifier=classifier,
         )
 
     def settings_base_dir(self) -> Path:
@@ -166,10 +183,12 @@ class Services:
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
         self.interactive.start()
         await self.runner.start()
+        self.classifier.resume_pending()
         self.dispatcher.start()
 
     async def close(self) -> None:
         await self.dispatcher.close()
+        await self.classifier.close()
         await self.runner.close()
         await self.lock_audit.close()
         self.interactive.close()

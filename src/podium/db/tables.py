@@ -48,6 +48,9 @@ jobs = Table(
     Column("status_message", Text),
     Column("priority", Integer, nullable=False, default=0),
     Column("model", Text),
+    # How the model was picked for a job created without one: pending | simple | medium |
+    # complex | unavailable (0009).
+    Column("model_classification", Text),
     Column("work_dir", Text, nullable=False),
     Column("max_turns", Integer),
     Column("stop_mode", Text),

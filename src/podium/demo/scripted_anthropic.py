@@ -40,6 +40,12 @@ A step is a dict with any of these keys:
     fail (to test retries); without it every one does. Claude Code retries 429/5xx/529
     itself; a 400 ``invalid_request_error`` fails fast.
 
+``classify`` / ``classify_delay`` (first step only)
+    What Podium's model classifier is told (``"simple"``, ``"medium"``, ``"complex"``), after
+    that many seconds. Calls carrying the ``x-podium-helper`` header are answered from these and
+    never count as a turn of the script; without ``classify`` the answer is empty, and Podium
+    leaves the job on the CLI's default model.
+
 ``stop_reason`` is ``tool_use`` when the step calls tools, else ``end_turn``.
 
 Standalone: ``python -m podium.demo.scripted_anthropic --port 0 --scripts FILE.json`` prints
@@ -52,6 +58,7 @@ shared with the tests' OpenAI Responses stand-in.)
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,12 +71,13 @@ from podium.demo.scripted_http import (
     new_id,
     run_standalone,
 )
-
-# Re-exported (``X as X``): the demo scenario and the tests import them from here.
 from podium.demo.scripted_http import Json as Json
 from podium.demo.scripted_http import RecordedRequest as RecordedRequest
 from podium.demo.scripted_http import Step as Step
 from podium.demo.scripted_http import marker as marker
+
+# Re-exported (``X as X``): the demo scenario and the tests import them from here.
+from podium.jobs.classify import HELPER_HEADER
 
 DEFAULT_USAGE: dict[str, int] = {
     "input_tokens": 10,
@@ -254,13 +262,25 @@ class _Handler(ScriptedHandler):
     request_id_header = "request-id"
 
     def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
-        if path == MESSAGES_PATH and isinstance(body, dict):
+        if path == MESSAGES_PATH and isinstance(body, dict) and self.headers.get(HELPER_HEADER):
+            self.answer_helper(body)
+        elif path == MESSAGES_PATH and isinstance(body, dict):
             self.answer(body, entry)
         elif path == "/v1/messages/count_tokens" and isinstance(body, dict):
             # Rough but stable: the CLI only uses it for context-size heuristics.
             self.send_json(200, {"input_tokens": max(1, len(json.dumps(body)) // 4)})
         else:
             self.not_found()
+
+    def answer_helper(self, body: Json) -> None:
+        """Podium's own calls (model classification) are answered from the script's first step
+        and never count as one of its turns: an unscripted call gets an empty answer."""
+        name = find_script_name(body)
+        steps = self.server.owner.scripts.get(name) if name else None
+        first = steps[0] if steps else {}
+        if first.get("classify_delay"):
+            time.sleep(float(first["classify_delay"]))
+        self.send_json(200, build_message({"text": str(first.get("classify") or "")}, body))
 
     def not_found(self) -> None:
         error = {"type": "not_found_error", "message": f"no such endpoint: {self.path}"}

@@ -50,6 +50,7 @@ def diagnosis_fields(
         "title": f"Diagnose: {failed['title']}"[:200],
         "description": diagnosis_prompt(failed, reason, output),
         "model": model,
+        "model_classification": None,
         "max_turns": DIAGNOSIS_MAX_TURNS,
         "stop_mode": None,
         "stop_value": None,

@@ -41,10 +41,10 @@ class JobLifecycle:
         runner: AgentRunner,
         jobs: JobService,
         wake_dispatcher: Callable[[], None],
-        analysis_model: str,
+        helper_model: str,
     ) -> None:
         self._db = db
-        self._analysis_model = analysis_model
+        self._helper_model = helper_model
         self._runner = runner
         self._jobs = jobs
         self._wake = wake_dispatcher
@@ -267,7 +267,7 @@ class JobLifecycle:
         runs = agents_repository.for_job(conn, failed["id"])
         events = agents_repository.last_events(conn, runs[-1]["id"], 60) if runs else []
         changes = analysis.diagnosis_fields(
-            failed, reason, analysis.recent_output(events), self._analysis_model
+            failed, reason, analysis.recent_output(events), self._helper_model
         )
         return self._jobs.insert_copy(
             conn, failed, status=JobStatus.QUEUED, attempt=1, changes=changes

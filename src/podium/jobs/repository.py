@@ -80,9 +80,16 @@ def next_queued(conn: Connection, limit: int) -> list[RowMapping]:
     query = (
         select(jobs)
         .where(jobs.c.status == JobStatus.QUEUED)
+        # A job whose model is still being picked waits its turn (podium.jobs.classify).
+        .where(jobs.c.model_classification.is_distinct_from("pending"))
         .order_by(jobs.c.priority.desc(), jobs.c.created_at, jobs.c.id)
         .limit(limit)
     )
+    return list(conn.execute(query).mappings())
+
+
+def pending_classification(conn: Connection) -> list[RowMapping]:
+    query = select(jobs.c.id, jobs.c.description).where(jobs.c.model_classification == "pending")
     return list(conn.execute(query).mappings())
 
 
@@ -124,6 +131,7 @@ def to_schema(row: RowMapping) -> Job:
         status_message=row["status_message"],
         priority=row["priority"],
         model=row["model"],
+        model_classification=row["model_classification"],
         work_dir=row["work_dir"],
         max_turns=row["max_turns"],
         stop_mode=row["stop_mode"],

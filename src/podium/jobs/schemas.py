@@ -91,6 +91,8 @@ class Job(ApiModel):
     status_message: str | None
     priority: int
     model: str | None
+    # Set when the model was picked for the job: pending | simple | medium | complex | unavailable.
+    model_classification: str | None
     work_dir: str
     max_turns: int | None
     stop_mode: StopMode | None

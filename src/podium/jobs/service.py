@@ -20,7 +20,8 @@ from podium.db.tables import jobs, projects, templates
 from podium.errors import Conflict, InvalidInput, NotFound
 from podium.events import EventBus
 from podium.ids import new_id, now, to_epoch
-from podium.jobs import repository
+from podium.jobs import classify, repository
+from podium.jobs.classify import ModelClassifier
 from podium.jobs.schemas import Job, JobCreate, JobPatch
 from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_status
 from podium.jobs.titles import title_from
@@ -31,6 +32,7 @@ _COPIED_FIELDS = (
     "description",
     "priority",
     "model",
+    "model_classification",
     "work_dir",
     "max_turns",
     "stop_mode",
@@ -56,8 +58,10 @@ class JobService:
         bus: EventBus,
         runner: AgentRunner,
         wake_dispatcher: Callable[[], None],
+        classifier: ModelClassifier | None = None,
     ) -> None:
         self._settings = settings
+        self._classifier = classifier
         self._db = db
         self._bus = bus
         self._runner = runner
@@ -77,11 +81,20 @@ class JobService:
     def create(self, body: JobCreate) -> Job:
         with self._db.write() as conn:
             values = self._validated_values(conn, body)
+            pick_model = values["model"] is None and self._classifier_enabled
+            if pick_model:
+                values["model_classification"] = classify.PENDING
             repository.insert(conn, values)
             job = repository.to_schema(self._require(conn, values["id"]))
+        if pick_model and self._classifier is not None:
+            self._classifier.start(job.id, job.description)
         self.publish(job)
         self._wake()
         return job
+
+    @property
+    def _classifier_enabled(self) -> bool:
+        return self._classifier is not None and self._classifier.enabled
 
     def _validated_values(self, conn: Connection, body: JobCreate) -> dict[str, Any]:
         template = None
@@ -269,6 +282,8 @@ class JobService:
         changes: Mapping[str, Any] | None = None,
     ) -> Job:
         values = {name: row[name] for name in _COPIED_FIELDS}
+        if values["model_classification"] == classify.PENDING:
+            values["model_classification"] = None  # cancelled before its model was picked
         values.update(changes or {})
         values.update(
             id=new_id("job"),

@@ -630,6 +630,8 @@ export interface components {
             priority: number;
             /** Model */
             model: string | null;
+            /** Modelclassification */
+            modelClassification: string | null;
             /** Workdir */
             workDir: string;
             /** Maxturns */

@@ -4,7 +4,7 @@ import { memo } from "react";
 import type { AgentLive, Job } from "../api/types";
 import { STATUS_LABEL, type CardColor } from "../state/colors";
 import { healthBadge } from "../state/health";
-import { elapsedMs, formatClock, formatCost, formatDuration } from "../state/format";
+import { elapsedMs, formatClock, formatCost, formatDuration, modelLabel } from "../state/format";
 import { useNow } from "../state/useNow";
 import { Icon } from "./Icon";
 
@@ -66,7 +66,7 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
       </div>
       <div className="card-meta">
         <span className="model" title="Model">
-          {job.model ?? "auto"}
+          {modelLabel(job)}
         </span>
         {elapsed !== null && (
           <span title="Elapsed">

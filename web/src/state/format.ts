@@ -60,3 +60,15 @@ export function relativeTime(value: unknown, now = Date.now()): string {
   if (diff < 5_000) return "just now";
   return `${formatDuration(diff)} ago`;
 }
+
+/** A job's model as cards and details show it: the one picked for it says so; "auto…" while
+ * it is being picked; "auto" when the CLI's default model runs it. */
+export function modelLabel(
+  job: { model?: string | null; modelClassification?: string | null },
+  { long = false }: { long?: boolean } = {},
+): string {
+  const how = job.modelClassification;
+  if (how === "pending") return "auto…";
+  if (!job.model) return long && how === "unavailable" ? "auto (CLI default; no classification)" : "auto";
+  return long && how ? `${job.model} (auto: ${how} task)` : job.model;
+}

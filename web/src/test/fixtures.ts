@@ -14,6 +14,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     statusMessage: null,
     priority: 0,
     model: null,
+    modelClassification: null,
     workDir: "/tmp",
     maxTurns: null,
     stopMode: null,

@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 import type { Agent, Job } from "../api/types";
 import { useStatusHistory } from "../api/queries";
-import { formatClock, formatCost, formatTokens } from "../state/format";
+import { formatClock, formatCost, formatTokens, modelLabel } from "../state/format";
 import { Markdown } from "../components/Markdown";
 import { useLive } from "../state/LiveProvider";
 
@@ -18,7 +18,7 @@ export function JobDetails({ job, agents, onOpenJob }: { job: Job; agents: Agent
     ["ID", <code>{job.id}</code>],
     ["Status", `${job.status}${job.statusReason ? ` — ${job.statusReason}` : ""}`],
     ["Priority", job.priority],
-    ["Model", job.model ?? "auto"],
+    ["Model", modelLabel(job, { long: true })],
     ["Work dir", <code>{job.workDir}</code>],
     ["Max turns", job.maxTurns ?? "—"],
     ["Stop mode", job.stopMode ? `${job.stopMode}${job.stopValue != null ? ` · ${job.stopValue}` : ""}` : "—"],

@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { useAgents, usePendingQuestions } from "../api/queries";
 import type { Job } from "../api/types";
 import { STATUS_LABEL } from "../state/colors";
-import { elapsedMs, formatCost, formatDuration } from "../state/format";
+import { elapsedMs, formatCost, formatDuration, modelLabel } from "../state/format";
 import { markRead } from "../state/readState";
 import { useNow } from "../state/useNow";
 import { ChangesView } from "./ChangesView";
@@ -85,7 +85,7 @@ export function JobPanel({ job, jobId, targetSeq, targetAgentId, onClose, onOpen
             <span className={`status-pill pill-${job.status}`} data-testid="panel-status">
               {STATUS_LABEL[job.status]}
             </span>
-            <span>{job.model ?? "auto"}</span>
+            <span>{modelLabel(job)}</span>
             {elapsed !== null && <span title="Elapsed">{formatDuration(elapsed)}</span>}
             <span>{formatCost(job.costUsd)}</span>
             {job.prUrl && (
