@@ -56,11 +56,13 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_server(data_dir: Path, *, claude_bin: Path, max_agents: int = 20) -> PodiumServer:
     """The test harness's `podium serve`, with settings that would change what is measured (a
-    token, another database) dropped and the stand-in CLI in place."""
+    token, another database, a model call per job to pick its model) dropped and the stand-in
+    CLI in place."""
     ignored = ("AUTH_TOKEN", "DB_PATH", "HOST", "ORCHESTRATOR_API_URL", "SENTRY_DSN")
     env = {k: v for k, v in os.environ.items() if k not in ignored} | {
         "CLAUDE_BIN": str(claude_bin),
         "MAX_CONCURRENT_AGENTS": str(max_agents),
+        "PODIUM_AUTO_MODEL": "false",
     }
     return PodiumServer(data_dir, env, cwd=data_dir)
 
