@@ -114,7 +114,11 @@ class Services:
             wake_dispatcher=wake,
             classifier=classifier,
         )
-        holder["publish_job"] = lambda job_id: jobs.publish(jobs.get(job_id))
+
+        def publish_job(job_id: str) -> None:
+            jobs.publish(jobs.get(job_id))
+
+        holder["publish_job"] = publish_job
         lifecycle = JobLifecycle(
             db=db,
             runner=runner,
@@ -129,14 +133,10 @@ class Services:
             capacity=lambda: app_settings.current.max_concurrent_agents,
             running=lambda: runner.live_count,
             launch=lifecycle.launch,
-            publish_job=lambda job_id: jobs.publish(jobs.get(job_id)),
+            publish_job=publish_job,
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
-
-        def publish_job(job_id: str) -> None:
-            jobs.publish(jobs.get(job_id))
-
         questions = QuestionService(db, bus, publish_job)
         holder["questions"] = questions
 
