@@ -17,15 +17,16 @@ def test_failed_job_is_diagnosed_then_retried_with_the_diagnosis(
     api: httpx.Client, model: ScriptedAnthropic
 ) -> None:
     # Every run of this script is a fresh conversation, so each starts at this one step: the
-    # first request fails (the job fails fast on a 400), later ones answer with their prompt.
+    # first request fails (the job fails fast on a 413), later ones answer with their prompt.
     marker = model.add_script(
         "analyze",
         [
             {
+                # A request too large for the model: a retry may fix it if told (smaller steps).
                 "error": {
-                    "status": 400,
-                    "type": "invalid_request_error",
-                    "message": "scripted failure ZETA",
+                    "status": 413,
+                    "type": "request_too_large",
+                    "message": "prompt too big",
                     "times": 1,
                 },
                 "text": "ANSWER to: {{prompt}}",
@@ -34,7 +35,8 @@ def test_failed_job_is_diagnosed_then_retried_with_the_diagnosis(
     )
     job = create(api, description=f"Fix the build {marker}", retryPolicy="analyze")
     failed = wait_job(api, job["id"])
-    assert failed["status"] == "failed" and "scripted failure ZETA" in failed["statusReason"]
+    assert failed["status"] == "failed" and "Request too large" in failed["statusReason"]
+    assert failed["failureKind"] == "agent_error"
 
     def children(parent_id: str) -> list[dict[str, Any]]:
         return [j for j in api.get("/api/jobs").json() if j["parentJobId"] == parent_id]
@@ -44,7 +46,7 @@ def test_failed_job_is_diagnosed_then_retried_with_the_diagnosis(
     assert diagnosis["model"] == "claude-haiku-4-5"
     assert diagnosis["context"] == {"diagnosesJob": job["id"]}
     assert diagnosis["retryPolicy"] == "none"
-    assert "scripted failure ZETA" in diagnosis["description"]
+    assert "Request too large" in diagnosis["description"]
     assert "Fix the build" in diagnosis["description"]
     diagnosed = wait_job(api, diagnosis["id"])
     assert diagnosed["status"] == "done", diagnosed
@@ -60,7 +62,7 @@ def test_failed_job_is_diagnosed_then_retried_with_the_diagnosis(
     assert again["attempt"] == 2 and again["description"] == job["description"]
     assert again["retryPolicy"] == "analyze"
     assert again["context"]["failureDiagnosis"] == diagnosed["result"]
-    assert "scripted failure ZETA" in again["context"]["failureReason"]
+    assert "Request too large" in again["context"]["failureReason"]
     finished = wait_job(api, again["id"])
     assert finished["status"] == "done", finished
     # The retry's agent was told the diagnosis.

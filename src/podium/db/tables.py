@@ -51,6 +51,7 @@ jobs = Table(
     # How the model was picked for a job created without one: pending | simple | medium |
     # complex | unavailable (0009).
     Column("model_classification", Text),
+    Column("failure_kind", Text),  # podium.jobs.failures.FailureKind of a failed job (0010)
     Column("work_dir", Text, nullable=False),
     Column("max_turns", Integer),
     Column("stop_mode", Text),

@@ -16,6 +16,7 @@ from podium.db.engine import Database
 from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
+from podium.jobs.failures import FailureKind
 from podium.jobs.states import JobStatus
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Dispatcher:
                         conn,
                         job["id"],
                         status=JobStatus.FAILED,
+                        failure_kind=FailureKind.DEPENDENCY,
                         status_reason=f"dependency {dep} {what}",
                         finished_at=now(),
                     )

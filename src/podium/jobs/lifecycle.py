@@ -17,6 +17,7 @@ from podium.db.tables import agents, templates
 from podium.ids import now
 from podium.jobs import analysis, repository
 from podium.jobs.checks import run_checks
+from podium.jobs.failures import FailureKind, decide_retry, kind_of_agent_error
 from podium.jobs.prompt import system_prompt, user_prompt
 from podium.jobs.schemas import Job
 from podium.jobs.service import JobService
@@ -26,8 +27,12 @@ from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree
 log = logging.getLogger(__name__)
 
 COMPLETION_TURN_CAP = 1000
-# Attempts a job gets in all under a retry policy (`same` or `analyze`).
-MAX_ATTEMPTS = 3
+# Agent stops that fail the job, by what stopped it.
+STOP_FAILURES = {
+    "budget": FailureKind.BUDGET,
+    "time": FailureKind.TIME,
+    "turns": FailureKind.TURN_LIMIT,
+}
 
 # Extra launch settings per agent (MCP credentials, the lock hook); filled in by coordination.
 LaunchExtras = Callable[[str], dict[str, object]]
@@ -68,6 +73,7 @@ class JobLifecycle:
                 job_id,
                 status=JobStatus.RUNNING,
                 status_reason=None,
+                failure_kind=None,
                 started_at=job["started_at"] or now(),
                 finished_at=None,
             )
@@ -85,6 +91,7 @@ class JobLifecycle:
                     JobStatus.FAILED,
                     reason=f"could not create worktree: {exc}",
                     result=None,
+                    failure=FailureKind.LAUNCH,
                 )
                 return
         request = LaunchRequest(
@@ -102,7 +109,9 @@ class JobLifecycle:
         try:
             agent_id = self._runner.launch(request)
         except LaunchFailed as exc:
-            self._finish_job(job_id, JobStatus.FAILED, reason=str(exc), result=None)
+            self._finish_job(
+                job_id, JobStatus.FAILED, reason=str(exc), result=None, failure=FailureKind.LAUNCH
+            )
             return
         with self._db.write() as conn:
             repository.update_fields(conn, job_id, current_agent_id=agent_id, continue_prompt=None)
@@ -153,28 +162,28 @@ class JobLifecycle:
                 await self._finish_worktree(job, succeeded=job["status"] == JobStatus.DONE)
             self._jobs.publish(self._jobs.get(outcome.job_id))
             return
-        status, reason, result = self._judge(outcome, int(job["max_turns"] or 0))
+        status, reason, result, failure = self._judge(outcome, int(job["max_turns"] or 0))
         with self._db.read() as conn:
             agent = agents_repository.get(conn, outcome.agent_id)
         work_dir = Path(agent["work_dir"]) if agent else Path(job["work_dir"])
         if status is JobStatus.DONE and job["completion_checks"]:
             with self._db.read() as conn:
                 recent = agents_repository.last_events(conn, outcome.agent_id, 50)
-            failure = await asyncio.to_thread(
+            check = await asyncio.to_thread(
                 run_checks,
                 list(job["completion_checks"]),
                 work_dir=work_dir,
                 base_tree=agent["base_tree"] if agent else None,
                 recent_events=recent,
             )
-            if failure is not None:
-                status, reason = JobStatus.FAILED, failure
+            if check is not None:
+                status, reason, failure = JobStatus.FAILED, check, FailureKind.CHECK_FAILED
         if job["use_worktree"]:
             pr_url = await self._finish_worktree(job, succeeded=status is JobStatus.DONE)
             if pr_url:
                 with self._db.write() as conn:
                     repository.update_fields(conn, outcome.job_id, pr_url=pr_url)
-        self._finish_job(outcome.job_id, status, reason=reason, result=result)
+        self._finish_job(outcome.job_id, status, reason=reason, result=result, failure=failure)
 
     async def _finish_worktree(self, job: RowMapping, *, succeeded: bool) -> str | None:
         try:
@@ -187,80 +196,116 @@ class JobLifecycle:
             return None
 
     @staticmethod
-    def _judge(outcome: AgentOutcome, max_turns: int) -> tuple[JobStatus, str | None, str | None]:
+    def _judge(
+        outcome: AgentOutcome, max_turns: int
+    ) -> tuple[JobStatus, str | None, str | None, FailureKind | None]:
         result = outcome.result
         text = result.text if result is not None else None
-        if outcome.stop_reason in ("budget", "time", "turns"):
-            return JobStatus.FAILED, f"stopped: {outcome.stop_detail}", text
+        stopped = STOP_FAILURES.get(outcome.stop_reason or "")
+        if stopped is not None:
+            return JobStatus.FAILED, f"stopped: {outcome.stop_detail}", text, stopped
         if outcome.stop_reason is not None:
-            return JobStatus.CANCELLED, outcome.stop_detail or outcome.stop_reason, text
+            return JobStatus.CANCELLED, outcome.stop_detail or outcome.stop_reason, text, None
         if result is None:
             detail = f"agent exited with code {outcome.exit_code}"
             if outcome.stderr_tail:
                 detail += f": {outcome.stderr_tail[-500:]}"
-            return JobStatus.FAILED, detail, None
+            kind = kind_of_agent_error(outcome.stderr_tail)
+            if kind is FailureKind.AGENT_ERROR:
+                kind = FailureKind.CRASHED  # nothing said what went wrong
+            return JobStatus.FAILED, detail, None, kind
         if result.subtype == "error_max_turns":
             turns = result.num_turns or max_turns
-            return JobStatus.FAILED, f"stopped: turn limit reached ({turns} turns)", text
+            reason = f"stopped: turn limit reached ({turns} turns)"
+            return JobStatus.FAILED, reason, text, FailureKind.TURN_LIMIT
         if result.is_error:
+            said = (text or result.subtype)[:500]
             return (
                 JobStatus.FAILED,
-                f"agent reported an error: {(text or result.subtype)[:500]}",
+                f"agent reported an error: {said}",
                 text,
+                kind_of_agent_error(said),
             )
         if outcome.exit_code not in (0, None):
             # A CLI that died mid-turn may have said something that looks like a result.
-            return JobStatus.FAILED, f"agent exited with code {outcome.exit_code}", text
-        return JobStatus.DONE, None, text
+            reason = f"agent exited with code {outcome.exit_code}"
+            return JobStatus.FAILED, reason, text, FailureKind.CRASHED
+        return JobStatus.DONE, None, text, None
 
     def _finish_job(
-        self, job_id: str, status: JobStatus, *, reason: str | None, result: str | None
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        reason: str | None,
+        result: str | None,
+        failure: FailureKind | None = None,
     ) -> None:
         with self._db.write() as conn:
             job = repository.get(conn, job_id)
             if job is None:
                 return
+            follow_up, why_not = self._follow_up(conn, job, status, reason, result, failure)
+            if why_not and reason:
+                reason = f"{reason} ({why_not})"
             repository.update_fields(
                 conn,
                 job_id,
                 status=status,
                 status_reason=reason,
+                failure_kind=failure if status is JobStatus.FAILED else None,
                 result=result,
                 finished_at=now(),
             )
-            follow_up = None
-            if status is JobStatus.DONE and job["repeat_interval_sec"]:
-                follow_up = self._jobs.insert_copy(
-                    conn,
-                    job,
-                    status=JobStatus.SCHEDULED,
-                    attempt=1,
-                    scheduled_at=now() + int(job["repeat_interval_sec"]),
-                )
-            elif status is JobStatus.FAILED and int(job["attempt"]) < MAX_ATTEMPTS:
-                if job["retry_policy"] == "same":
-                    follow_up = self._jobs.insert_copy(
-                        conn, job, status=JobStatus.QUEUED, attempt=int(job["attempt"]) + 1
-                    )
-                elif job["retry_policy"] == "analyze":
-                    follow_up = self._insert_diagnosis(conn, job, reason)
-            diagnosed = analysis.diagnosed_job(job)
-            if diagnosed is not None and status in (JobStatus.DONE, JobStatus.FAILED):
-                failed = repository.get(conn, diagnosed)
-                if failed is not None:
-                    changes = analysis.retry_fields(failed, status, result, reason)
-                    follow_up = self._jobs.insert_copy(
-                        conn,
-                        failed,
-                        status=JobStatus.QUEUED,
-                        attempt=int(failed["attempt"]) + 1,
-                        changes=changes,
-                    )
             finished = repository.to_schema(repository.get(conn, job_id))  # type: ignore[arg-type]
         self._jobs.publish(finished)
         if follow_up is not None:
             self._jobs.publish(follow_up)
         self._wake()
+
+    def _follow_up(
+        self,
+        conn: Connection,
+        job: RowMapping,
+        status: JobStatus,
+        reason: str | None,
+        result: str | None,
+        failure: FailureKind | None,
+    ) -> tuple[Job | None, str | None]:
+        """The job that comes next, if any (a repeat, a retry, a diagnosis, a diagnosed retry),
+        and why a failed job with a retry policy gets no retry."""
+        attempt = int(job["attempt"])
+        diagnosed = analysis.diagnosed_job(job)
+        if diagnosed is not None and status in (JobStatus.DONE, JobStatus.FAILED):
+            failed = repository.get(conn, diagnosed)
+            if failed is None:
+                return None, None
+            changes = analysis.retry_fields(failed, status, result, reason)
+            again = int(failed["attempt"]) + 1
+            retry = self._jobs.insert_copy(
+                conn, failed, status=JobStatus.QUEUED, attempt=again, changes=changes
+            )
+            return retry, None
+        if status is JobStatus.DONE and job["repeat_interval_sec"]:
+            at = now() + int(job["repeat_interval_sec"])
+            repeat = self._jobs.insert_copy(
+                conn, job, status=JobStatus.SCHEDULED, attempt=1, scheduled_at=at
+            )
+            return repeat, None
+        if status is not JobStatus.FAILED:
+            return None, None
+        decision = decide_retry(job["retry_policy"], failure, attempt)
+        if not decision.retry:
+            return None, decision.why_not
+        if decision.diagnose:
+            return self._insert_diagnosis(conn, job, reason), None
+        if decision.delay_sec:
+            at = now() + decision.delay_sec
+            later = self._jobs.insert_copy(
+                conn, job, status=JobStatus.SCHEDULED, attempt=attempt + 1, scheduled_at=at
+            )
+            return later, None
+        return self._jobs.insert_copy(conn, job, status=JobStatus.QUEUED, attempt=attempt + 1), None
 
     def _insert_diagnosis(self, conn: Connection, failed: RowMapping, reason: str | None) -> Job:
         """Retry policy `analyze` starts with a cheap diagnosis (podium.jobs.analysis)."""

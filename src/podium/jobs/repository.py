@@ -145,6 +145,7 @@ def to_schema(row: RowMapping) -> Job:
         scheduled_at=to_datetime(row["scheduled_at"]),
         retry_policy=row["retry_policy"],
         attempt=int(row["attempt"] or 1),
+        failure_kind=row["failure_kind"],
         completion_checks=list(row["completion_checks"] or []),
         project_id=row["project_id"],
         parent_job_id=row["parent_job_id"],

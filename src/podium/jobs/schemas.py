@@ -107,6 +107,8 @@ class Job(ApiModel):
     retry_policy: RetryPolicy
     # 1 for a new job; a retry under a retry policy counts on (at most 3 in all).
     attempt: int
+    # Why a failed job failed (podium.jobs.failures): what its retry policy acted on.
+    failure_kind: str | None
     completion_checks: list[str]
     project_id: str | None
     parent_job_id: str | None

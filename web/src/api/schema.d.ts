@@ -663,6 +663,8 @@ export interface components {
             retryPolicy: "none" | "same" | "analyze";
             /** Attempt */
             attempt: number;
+            /** Failurekind */
+            failureKind: string | null;
             /** Completionchecks */
             completionChecks: string[];
             /** Projectid */

@@ -28,6 +28,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     scheduledAt: null,
     retryPolicy: "none",
     attempt: 1,
+    failureKind: null,
     completionChecks: [],
     projectId: null,
     parentJobId: null,

@@ -17,6 +17,7 @@ export function JobDetails({ job, agents, onOpenJob }: { job: Job; agents: Agent
   const rows: [string, ReactNode][] = [
     ["ID", <code>{job.id}</code>],
     ["Status", `${job.status}${job.statusReason ? ` — ${job.statusReason}` : ""}`],
+    ...(job.failureKind ? ([["Failure", job.failureKind.replace(/_/g, " ")]] as [string, ReactNode][]) : []),
     ["Priority", job.priority],
     ["Model", modelLabel(job, { long: true })],
     ["Work dir", <code>{job.workDir}</code>],
