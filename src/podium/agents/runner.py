@@ -21,13 +21,13 @@ from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.process import (
     AgentFiles,
     ExitWatch,
-    is_same_process,
     process_start_time,
     signal_group,
     spawn,
 )
-from podium.agents.providers.base import LaunchSpec, Provider, RunResult, Usage
+from podium.agents.providers.base import LaunchSpec, Provider, RunResult
 from podium.agents.registry import ProviderRegistry
+from podium.agents.restart import saved_health_limits, saved_stream_state, watch_if_alive
 from podium.agents.runs import AgentOutcome, AgentWiring, LaunchFailed, LaunchRequest
 from podium.agents.stream import AgentStream, StreamState
 from podium.config import Settings
@@ -450,32 +450,8 @@ class AgentRunner:
         assert self._loop is not None
         provider = self._providers.by_name(row["provider"])
         files = AgentFiles.for_agent(self._logs_dir, row["id"])
-        state = StreamState(
-            offset=row["log_offset"],
-            next_seq=row["next_seq"],
-            session_id=row["session_id"],
-            model=row["model"],
-            usage=Usage(
-                row["input_tokens"],
-                row["output_tokens"],
-                row["cache_read_tokens"],
-                row["cache_write_tokens"],
-            ),
-            num_turns=row["num_turns"],
-            cost_usd=row["cost_usd"],
-        )
-        pid, start_time = row["pid"], row["process_start_time"]
-        alive = is_same_process(pid, start_time)
-        watch: ExitWatch | None = None
-        if alive:
-            try:
-                watch = ExitWatch(self._loop, pid, lambda s: self._exited(row["id"], s))
-            except ProcessLookupError:
-                watch = None
-            # The pid could have been reused between the check and the pidfd: check again.
-            if watch is not None and not is_same_process(pid, start_time):
-                watch.close()
-                watch = None
+        state = saved_stream_state(row)
+        watch = watch_if_alive(self._loop, row, lambda s: self._exited(row["id"], s))
         if watch is None:
             stream = AgentStream(
                 agent_id=row["id"],
@@ -500,6 +476,7 @@ class AgentRunner:
                 None,
             )
             return
+        pid = row["pid"]
         live = self._follow(row["id"], row["job_id"], pid, files, provider, state)
         live.watch = watch
         if row["interactive"] and self._interactive is not None:  # interactive mode
@@ -520,18 +497,10 @@ class AgentRunner:
         assert self._health is not None
         with self._db.read() as conn:
             last_output_at = repository.last_output_at(conn, live.agent_id)
-        started_at = row["created_at"]
-        limits = HealthLimits(
-            started_at=started_at,
-            max_turns=row["max_turns"],
-            budget_usd=row["budget_usd"],
-            deadline_at=row["deadline_at"],
-            watch_output=not row["interactive"],
-        )
         state = live.stream.state
         self._health.watch(
             live.agent_id,
-            limits,
+            saved_health_limits(row),
             last_output_at=last_output_at,
             num_turns=state.num_turns,
             cost_usd=state.cost_usd,
