@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import socket
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,33 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def missing_tools(settings: Settings) -> list[str]:
+    """What a job will need and this machine lacks, said once at start rather than as each job
+    fails: the agent CLIs, tmux for interactive jobs, git for diffs and worktrees."""
+    problems = []
+    for name, binary, variable in (
+        ("Claude Code", settings.claude_bin, "CLAUDE_BIN"),
+        ("Codex", settings.codex_bin, "CODEX_BIN"),
+    ):
+        if shutil.which(binary) is None:
+            problems.append(
+                f"{name} CLI not found ({variable}={binary}): its jobs will fail until it is "
+                "installed; `make setup` installs the pinned one"
+            )
+    for tool, needed_for in (("tmux", "interactive jobs"), ("git", "diffs and worktrees")):
+        if shutil.which(tool) is None:
+            problems.append(f"{tool} not found on PATH: {needed_for} will not work")
+    return problems
+
+
 async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     if settings.host in ("0.0.0.0", "::", "") and not settings.auth_token:
         log.warning(
             "listening on every interface without AUTH_TOKEN: anyone who can reach this port "
             "can run agents on this machine"
         )
+    for problem in missing_tools(settings):
+        log.warning(problem)
     services = Services.build(settings)
     api = uvicorn.Server(
         uvicorn.Config(

@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.podium_process import PODIUM_BIN, free_port
+from tests.e2e.conftest import wait_job
+from tests.support.podium_process import PODIUM_BIN, PodiumServer, free_port
 
 
 def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -74,3 +76,18 @@ def test_models_and_openapi(api: httpx.Client) -> None:
     spec = api.get("/api/openapi.json").json()
     for path in ("/api/jobs", "/api/jobs/{job_id}", "/api/usage", "/api/search", "/api/models"):
         assert path in spec["paths"], sorted(spec["paths"])
+
+
+def test_a_missing_cli_is_said_at_start_and_its_jobs_fail_clearly(
+    make_server: Callable[..., PodiumServer],
+) -> None:
+    server = make_server(CLAUDE_BIN="/nowhere/claude")
+    assert "Claude Code CLI not found (CLAUDE_BIN=/nowhere/claude)" in server.log_text()
+    assert "Codex CLI not found" not in server.log_text()  # the pinned one is there
+    with server.client() as api:
+        job = api.post("/api/jobs", json={"description": "anything", "retryPolicy": "same"})
+        failed = wait_job(api, job.json()["id"])
+    assert failed["status"] == "failed" and failed["failureKind"] == "launch"
+    assert failed["statusReason"].startswith("agent exited with code 127")
+    assert "/nowhere/claude" in failed["statusReason"]
+    assert failed["statusReason"].endswith("(not retried: a retry cannot fix launch)")

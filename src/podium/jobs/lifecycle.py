@@ -27,6 +27,8 @@ from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree
 log = logging.getLogger(__name__)
 
 COMPLETION_TURN_CAP = 1000
+# The exit statuses of a shell that could not run the agent's CLI: not executable, not found.
+SHELL_COULD_NOT_RUN = (126, 127)
 # Agent stops that fail the job, by what stopped it.
 STOP_FAILURES = {
     "budget": FailureKind.BUDGET,
@@ -211,7 +213,9 @@ class JobLifecycle:
             if outcome.stderr_tail:
                 detail += f": {outcome.stderr_tail[-500:]}"
             kind = kind_of_agent_error(outcome.stderr_tail)
-            if kind is FailureKind.AGENT_ERROR:
+            if outcome.exit_code in SHELL_COULD_NOT_RUN:
+                kind = FailureKind.LAUNCH  # the CLI is missing or not executable
+            elif kind is FailureKind.AGENT_ERROR:
                 kind = FailureKind.CRASHED  # nothing said what went wrong
             return JobStatus.FAILED, detail, None, kind
         if result.subtype == "error_max_turns":
