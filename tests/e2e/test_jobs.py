@@ -6,12 +6,14 @@ import itertools
 import json
 import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
+import pytest
 from websockets.sync.client import connect
 
 from tests.e2e.conftest import wait_job
@@ -347,3 +349,16 @@ def test_diff_shows_agent_changes(api: httpx.Client, model: ScriptedAnthropic, r
     )
     failed = wait_job(api, lazy["id"])
     assert failed["status"] == "failed" and "diff_not_empty" in failed["statusReason"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root needs IS_SANDBOX")
+def test_agents_run_as_root_whatever_is_sandbox_says(
+    make_server: Callable[..., PodiumServer], model: ScriptedAnthropic
+) -> None:
+    """Claude Code skips permissions as root only with IS_SANDBOX=1 exactly; some machines
+    export IS_SANDBOX=yes, which it refuses."""
+    marker = model.add_script("sandbox-yes", [{"text": "ran as root"}])
+    server = make_server(IS_SANDBOX="yes")
+    with server.client() as api:
+        finished = wait_job(api, create(api, description=f"hi {marker}")["id"])
+    assert finished["status"] == "done" and finished["result"] == "ran as root", finished

@@ -282,9 +282,10 @@ class AgentRunner:
                 "PODIUM_JOB_ID": request.job_id,
             }
         )
-        # Claude Code refuses to skip permissions as root unless told it runs in a sandbox.
+        # Claude Code refuses to skip permissions as root unless told it runs in a sandbox, and
+        # only by exactly IS_SANDBOX=1: machines that export IS_SANDBOX=yes are refused.
         if os.geteuid() == 0:
-            env.setdefault("IS_SANDBOX", "1")
+            env["IS_SANDBOX"] = "1"
         env.update(request.extra_env)
         return env
 

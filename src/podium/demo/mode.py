@@ -56,9 +56,6 @@ def prepare() -> Demo:
         DISABLE_AUTOUPDATER="1",
         DISABLE_TELEMETRY="1",
     )
-    if os.geteuid() == 0:
-        # Claude Code skips permissions as root only with exactly IS_SANDBOX=1 ("yes" is refused).
-        os.environ["IS_SANDBOX"] = "1"
     os.environ.setdefault("PODIUM_DATA_DIR", DEFAULT_DATA_DIR)
     # The demo's agents keep their Claude config apart from the user's own (~/.claude).
     config_dir = Path(os.environ["PODIUM_DATA_DIR"]).expanduser().resolve() / "claude-config"
