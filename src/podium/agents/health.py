@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import RowMapping
 
 from podium.ids import now, to_datetime
 
@@ -49,6 +52,18 @@ class HealthLimits:
     deadline_at: float | None = None
     # Interactive sessions sit idle waiting for their user: silence is not a stall there.
     watch_output: bool = True
+
+
+def limits_of(agent: Mapping[str, Any] | RowMapping) -> HealthLimits:
+    """The limits of a run, from its agent row's fields (as stored at launch, or read back
+    after a restart)."""
+    return HealthLimits(
+        started_at=agent["created_at"],
+        max_turns=agent["max_turns"],
+        budget_usd=agent["budget_usd"],
+        deadline_at=agent["deadline_at"],
+        watch_output=not agent["interactive"],
+    )
 
 
 @dataclass(slots=True)

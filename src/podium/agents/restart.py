@@ -1,5 +1,5 @@
 """What a restarted server reads back about an agent that outlived the last one: where its
-stream stood, what it was held to, and whether the process behind its row is still the same."""
+stream stood, and whether the process behind its row is still the same."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from sqlalchemy import RowMapping
 
-from podium.agents.health import HealthLimits
 from podium.agents.process import ExitWatch, is_same_process
 from podium.agents.providers.base import Usage
 from podium.agents.stream import StreamState
@@ -29,16 +28,6 @@ def saved_stream_state(row: RowMapping) -> StreamState:
         ),
         num_turns=row["num_turns"],
         cost_usd=row["cost_usd"],
-    )
-
-
-def saved_health_limits(row: RowMapping) -> HealthLimits:
-    return HealthLimits(
-        started_at=row["created_at"],
-        max_turns=row["max_turns"],
-        budget_usd=row["budget_usd"],
-        deadline_at=row["deadline_at"],
-        watch_output=not row["interactive"],
     )
 
 

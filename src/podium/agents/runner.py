@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from podium.agents import gitdiff, repository
-from podium.agents.health import HealthLimits, HealthMonitor, HealthWarning
+from podium.agents.health import HealthMonitor, HealthWarning, limits_of
 from podium.agents.ingest import LogIngest
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.process import (
@@ -27,7 +27,7 @@ from podium.agents.process import (
 )
 from podium.agents.providers.base import LaunchSpec, Provider, RunResult
 from podium.agents.registry import ProviderRegistry
-from podium.agents.restart import saved_health_limits, saved_stream_state, watch_if_alive
+from podium.agents.restart import saved_stream_state, watch_if_alive
 from podium.agents.runs import AgentOutcome, AgentWiring, LaunchFailed, LaunchRequest
 from podium.agents.stream import AgentStream, StreamState
 from podium.config import Settings
@@ -137,28 +137,24 @@ class AgentRunner:
         files.prompt.write_text(request.prompt, encoding="utf-8")
         binary = self._binary_for(provider)
         created = now()
+        agent = {
+            "id": agent_id,
+            "job_id": request.job_id,
+            "provider": provider.name,
+            "model": request.model,
+            "status": "starting",
+            "log_path": str(files.log),
+            "work_dir": str(request.work_dir),
+            "session_id": request.resume_session_id,
+            "budget_usd": request.budget_usd,
+            "turn_cap": request.max_turns if provider.name == "codex" else None,
+            "max_turns": request.max_turns,
+            "deadline_at": created + request.time_limit_sec if request.time_limit_sec else None,
+            "created_at": created,
+            "interactive": request.interactive,
+        }
         with self._db.write() as conn:
-            repository.insert(
-                conn,
-                {
-                    "id": agent_id,
-                    "job_id": request.job_id,
-                    "provider": provider.name,
-                    "model": request.model,
-                    "status": "starting",
-                    "log_path": str(files.log),
-                    "work_dir": str(request.work_dir),
-                    "session_id": request.resume_session_id,
-                    "budget_usd": request.budget_usd,
-                    "turn_cap": request.max_turns if provider.name == "codex" else None,
-                    "max_turns": request.max_turns,
-                    "deadline_at": (
-                        created + request.time_limit_sec if request.time_limit_sec else None
-                    ),
-                    "created_at": created,
-                    "interactive": request.interactive,
-                },
-            )
+            repository.insert(conn, agent)
         wiring = self._wire(agent_id, request.job_id) if self._wire else AgentWiring()
         spec = LaunchSpec(
             agent_id=agent_id,
@@ -213,14 +209,7 @@ class AgentRunner:
         if request.time_limit_sec is not None:
             self._arm_time_limit(live, request.time_limit_sec)
         assert self._health is not None
-        limits = HealthLimits(
-            started_at=created,
-            max_turns=request.max_turns,
-            budget_usd=request.budget_usd,
-            deadline_at=created + request.time_limit_sec if request.time_limit_sec else None,
-            watch_output=not request.interactive,
-        )
-        self._health.watch(agent_id, limits)
+        self._health.watch(agent_id, limits_of(agent))
         self._loop.create_task(self._record_base_tree(agent_id, request.work_dir))
         self._bus.publish(
             "agent.updated",
@@ -501,7 +490,7 @@ class AgentRunner:
         state = live.stream.state
         self._health.watch(
             live.agent_id,
-            saved_health_limits(row),
+            limits_of(row),
             last_output_at=last_output_at,
             num_turns=state.num_turns,
             cost_usd=state.cost_usd,

@@ -133,12 +133,8 @@ def to_schema(row: RowMapping) -> Agent:
         interactive=bool(row["interactive"]),
         activity=row["activity"],
         max_turns=row["max_turns"],
-        warnings=[_warning(w) for w in row["warnings"] or []],
+        warnings=[AgentWarning.model_validate(w) for w in row["warnings"] or []],
         created_at=to_datetime(row["created_at"]),
         started_at=to_datetime(row["started_at"]),
         finished_at=to_datetime(row["finished_at"]),
     )
-
-
-def _warning(stored: dict[str, Any]) -> AgentWarning:
-    return AgentWarning.model_validate(stored)

@@ -71,12 +71,12 @@ from podium.demo.scripted_http import (
     new_id,
     run_standalone,
 )
+
+# Re-exported (``X as X``): the demo scenario and the tests import them from here.
 from podium.demo.scripted_http import Json as Json
 from podium.demo.scripted_http import RecordedRequest as RecordedRequest
 from podium.demo.scripted_http import Step as Step
 from podium.demo.scripted_http import marker as marker
-
-# Re-exported (``X as X``): the demo scenario and the tests import them from here.
 from podium.jobs.classify import HELPER_HEADER
 
 DEFAULT_USAGE: dict[str, int] = {
@@ -275,9 +275,7 @@ class _Handler(ScriptedHandler):
     def answer_helper(self, body: Json) -> None:
         """Podium's own calls (model classification) are answered from the script's first step
         and never count as one of its turns: an unscripted call gets an empty answer."""
-        name = find_script_name(body)
-        steps = self.server.owner.scripts.get(name) if name else None
-        first = steps[0] if steps else {}
+        first, _, _ = self.server.owner.pick_step(body)  # a fresh conversation: step 0
         if first.get("classify_delay"):
             time.sleep(float(first["classify_delay"]))
         self.send_json(200, build_message({"text": str(first.get("classify") or "")}, body))
