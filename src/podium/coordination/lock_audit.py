@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert
 
 from podium.agents import gitdiff
 from podium.agents import repository as agents_repository
+from podium.background import BackgroundTasks
 from podium.coordination.status import JobReports
 from podium.db.engine import Database
 from podium.db.tables import lock_history
@@ -34,7 +35,7 @@ class LockAudit:
         self._bus = bus
         self._reports = reports
         self._task: asyncio.Task[None] | None = None
-        self._checks: set[asyncio.Task[list[str]]] = set()
+        self._checks = BackgroundTasks()
 
     def start(self) -> None:
         subscription = self._bus.subscribe(
@@ -75,9 +76,7 @@ class LockAudit:
                 )
 
     def check_later(self, agent_id: str) -> None:
-        task = asyncio.get_running_loop().create_task(self.check(agent_id))
-        self._checks.add(task)
-        task.add_done_callback(self._checks.discard)
+        self._checks.start(self.check(agent_id))
 
     async def check(self, agent_id: str) -> list[str]:
         """Report files this agent changed while another agent held their lock."""

@@ -8,7 +8,6 @@ fails, which leaves the CLI's default model), stores the model and wakes the dis
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from podium.background import BackgroundTasks
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.jobs import repository
@@ -62,7 +62,7 @@ class ModelClassifier:
         self._db = db
         self._publish_job = publish_job
         self._wake = wake_dispatcher
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
         self._client: httpx.AsyncClient | None = None
 
     @property
@@ -71,9 +71,7 @@ class ModelClassifier:
 
     def start(self, job_id: str, description: str) -> None:
         """Classify a job just stored as pending, in the background."""
-        task = asyncio.get_running_loop().create_task(self._classify(job_id, description))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.start(self._classify(job_id, description))
 
     def resume_pending(self) -> None:
         """Jobs left pending by the last server are classified again."""
@@ -83,9 +81,7 @@ class ModelClassifier:
             self.start(row["id"], row["description"])
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel()
         if self._client is not None:
             await self._client.aclose()
 

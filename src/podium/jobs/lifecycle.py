@@ -12,6 +12,7 @@ from sqlalchemy import Connection, RowMapping, func, select
 from podium.agents import repository as agents_repository
 from podium.agents.runner import AgentRunner
 from podium.agents.runs import AgentOutcome, LaunchFailed, LaunchRequest
+from podium.background import BackgroundTasks
 from podium.db.engine import Database
 from podium.db.tables import agents, templates
 from podium.ids import now
@@ -55,7 +56,7 @@ class JobLifecycle:
         self._runner = runner
         self._jobs = jobs
         self._wake = wake_dispatcher
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
 
     # -- start ------------------------------------------------------------------------------
     def launch(self, job: RowMapping) -> None:
@@ -132,9 +133,7 @@ class JobLifecycle:
 
     # -- finish -----------------------------------------------------------------------------
     def agent_finished(self, outcome: AgentOutcome) -> None:
-        task = asyncio.get_running_loop().create_task(self._settle(outcome))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.start(self._settle(outcome))
 
     async def _settle(self, outcome: AgentOutcome) -> None:
         try:
