@@ -20,6 +20,7 @@ import psutil
 from benchmarks import _corpus
 from benchmarks._common import CACHE_DIR, Metric
 from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.service import AgentOutput
 from podium.agents.stream import AgentStream, StreamState
 from podium.db.engine import Database
 from podium.db.tables import agents, jobs
@@ -68,8 +69,8 @@ def ingest(db: Database, log: Path) -> tuple[float, int]:
 
     def keep_up(event: Event) -> bool:
         nonlocal published
-        if event.type == "agent.output":
-            published += len(event.data["events"])
+        if isinstance(event.message, AgentOutput):
+            published += len(event.message.data.events)
         return False  # seen and dropped: nothing queues up
 
     bus.subscribe(keep_up)

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.api import errors, terminal, ws
+from podium.api.messages import openapi_with_messages
 from podium.api.routes import agents, coordination, insights, jobs, projects
 from podium.api.routes import settings as settings_routes
 from podium.api.security import RequestGuard
@@ -40,6 +41,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    app.openapi = lambda: openapi_with_messages(app)  # type: ignore[method-assign]
     errors.install(app)
     for router in (
         jobs.router,

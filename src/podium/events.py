@@ -1,33 +1,63 @@
 """The in-process event bus: state changes are written to the database first, then published here
-for WebSocket clients and for anything waiting on them (dispatcher, watchers, waiters)."""
+for WebSocket clients and for anything waiting on them (dispatcher, watchers, waiters).
+
+What is published is a typed message: a `Message` subclass per event type, with its `type`
+literal and a pydantic `data` model. Every one of them is a member of the `ServerMessage` union
+(podium/api/messages.py), which the OpenAPI document exports, so the page's socket types are
+generated like its REST types."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 
-@dataclass(frozen=True)
-class Event:
-    """One envelope, sent to clients as `{"type": ..., "data": ..., "ts": ...}`."""
+class Message(BaseModel):
+    """One envelope, sent to clients as `{"type": ..., "data": ..., "ts": ...}`. Subclasses
+    narrow `type` to a literal and add `data`."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        serialize_by_alias=True,
+        # `type` and `ts` have defaults here but are always on the wire: the generated client
+        # must see them as required, or it cannot narrow the union on `type`.
+        json_schema_serialization_defaults_required=True,
+    )
 
     type: str
-    data: dict[str, Any]
-    ts: float = field(default_factory=time.time)
+    ts: float = Field(default_factory=time.time)
 
-    def envelope(self) -> dict[str, Any]:
-        return {"type": self.type, "data": self.data, "ts": self.ts}
-
-    @cached_property
     def wire(self) -> str:
-        """The envelope as JSON text, encoded once however many clients receive it."""
-        return orjson.dumps(self.envelope()).decode()
+        """The message as JSON text, as clients receive it."""
+        return self.model_dump_json(by_alias=True)
+
+
+class IdRef(BaseModel):
+    """The data of a `*.deleted`/`*.expired` message: which item it was."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A published message and its JSON text, encoded once however many clients receive it."""
+
+    message: Message
+    wire: str
+
+    @property
+    def type(self) -> str:
+        return self.message.type
 
 
 class Subscription:
@@ -58,6 +88,8 @@ class Subscription:
 class EventBus:
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
+        # The last message published under each retain key (see `publish`).
+        self._retained: dict[str, Message] = {}
 
     def subscribe(
         self, accept: Callable[[Event], bool] = lambda _e: True, maxsize: int = 10_000
@@ -69,10 +101,23 @@ class EventBus:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscriptions.discard(sub)
 
-    def publish(self, type_: str, data: dict[str, Any]) -> None:
-        event = Event(type_, data)
+    def publish(self, message: Message, *, retain: str | None = None) -> None:
+        """Hand MESSAGE to every subscriber. It is serialised here, once, so a model the caller
+        changes later cannot change what was sent. With RETAIN, the bus also keeps it as the
+        latest under that key, for a publisher whose next message builds on it (`retained`)."""
+        if retain is not None:
+            self._retained[retain] = message
+        if not self._subscriptions:
+            return
+        event = Event(message, message.wire())
         for sub in tuple(self._subscriptions):
             sub.offer(event)
+
+    def retained(self, key: str) -> Message | None:
+        return self._retained.get(key)
+
+    def release(self, key: str) -> None:
+        self._retained.pop(key, None)
 
     @property
     def subscriber_count(self) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import psutil
 import pytest
+from jsonschema import Draft202012Validator
 from websockets.sync.client import connect
 
 from tests.e2e.conftest import wait_job
@@ -95,6 +96,8 @@ def test_job_result_cost_turns_output_and_search(
 def test_output_is_pushed_on_websocket(
     api: httpx.Client, model: ScriptedAnthropic, server: PodiumServer
 ) -> None:
+    """Output reaches a subscriber once and in order, and every message the socket sends
+    validates against the schema the server publishes for it (`GET /api/ws/schema`)."""
     marker = model.add_script(
         "ws",
         [
@@ -102,17 +105,24 @@ def test_output_is_pushed_on_websocket(
             {"text": "websocket-final-words"},
         ],
     )
+    schema = api.get("/api/ws/schema").json()
+    validator = Draft202012Validator(schema)
+    received: list[dict[str, Any]] = []
     with connect(f"ws://127.0.0.1:{server.port}/ws", open_timeout=10) as socket:
         snapshot = json.loads(socket.recv(timeout=10))
         assert snapshot["type"] == "snapshot"
+        received.append(snapshot)
         job = create(api, description=f"Talk {marker}")
         agent = running_agent(api, job["id"])
         socket.send(json.dumps({"type": "subscribe", "agentId": agent["id"], "after": 0}))
+        socket.send(json.dumps({"type": "subscribe", "agentId": "no-such-agent", "after": 0}))
+        socket.send(json.dumps({"type": "ping"}))
         seen: list[dict[str, Any]] = []
         statuses: set[str] = set()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             message = json.loads(socket.recv(timeout=30))
+            received.append(message)
             if message["type"] in ("agent.output", "agent.backlog"):
                 seen.extend(message["data"]["events"])
             if message["type"] == "job.updated" and message["data"]["id"] == job["id"]:
@@ -124,6 +134,17 @@ def test_output_is_pushed_on_websocket(
     seqs = [e["seq"] for e in seen]
     assert seqs == sorted(set(seqs)), "each event once, in order"
     assert {"running", "done"} <= statuses
+
+    for message in received:
+        errors = [error.message for error in validator.iter_errors(message)]
+        assert not errors, (message["type"], errors[:3])
+    types = {message["type"] for message in received}
+    assert {"snapshot", "agent.backlog", "agent.output", "agent.updated", "error", "pong"} <= types
+    # agent.updated has one shape, whichever part of the server sent it: the whole agent.
+    updates = [m["data"] for m in received if m["type"] == "agent.updated"]
+    assert {frozenset(update) for update in updates} == {frozenset(agent)}
+    mine = [update for update in updates if update["id"] == agent["id"]]
+    assert mine[-1]["status"] == "exited" and mine[-1]["numTurns"] == 2
 
 
 def test_priority_order_and_concurrency_cap(api: httpx.Client, model: ScriptedAnthropic) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -89,7 +90,7 @@ def drain(sub: Subscription) -> list[tuple[str, dict[str, Any]]]:
     events = []
     while not sub.queue.empty():
         event = sub.queue.get_nowait()
-        events.append((event.type, event.data))
+        events.append((event.type, json.loads(event.wire)["data"]))
     return events
 
 

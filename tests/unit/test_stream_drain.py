@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from podium.agents import repository, stream
 from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.service import AgentOutput
 from podium.agents.stream import AgentStream, StreamState
 from podium.db.engine import Database
 from podium.db.tables import agent_events, jobs
@@ -74,8 +75,8 @@ def test_a_backlog_of_many_chunks_lands_once_in_order(
     publications: list[tuple[int, int]] = []
 
     def seen(event: Event) -> bool:
-        if event.type == "agent.output":
-            published.extend(e["seq"] for e in event.data["events"])
+        if isinstance(event.message, AgentOutput):
+            published.extend(e["seq"] for e in event.message.data.events)
             with db.read() as conn:
                 count = select(func.count()).select_from(agent_events)
                 publications.append((published[-1], conn.execute(count).scalar_one()))

@@ -29,6 +29,7 @@ from podium.agents.providers.base import LaunchSpec, Provider, RunResult
 from podium.agents.registry import ProviderRegistry
 from podium.agents.restart import saved_stream_state, watch_if_alive
 from podium.agents.runs import AgentOutcome, AgentWiring, LaunchFailed, LaunchRequest
+from podium.agents.service import publish_agent
 from podium.agents.stream import AgentStream, StreamState
 from podium.config import Settings
 from podium.db.engine import Database
@@ -211,10 +212,7 @@ class AgentRunner:
         assert self._health is not None
         self._health.watch(agent_id, limits_of(agent))
         self._loop.create_task(self._record_base_tree(agent_id, request.work_dir))
-        self._bus.publish(
-            "agent.updated",
-            {"id": agent_id, "jobId": request.job_id, "status": "running", "pid": child.pid},
-        )
+        publish_agent(self._bus, self._db, agent_id)
         return agent_id
 
     # --- interactive mode ---------------------------------------------------------------
@@ -409,8 +407,7 @@ class AgentRunner:
                 finished_at=now(),
                 warnings=None,  # they are about running agents
             )
-        stats = stream.stats() | {"status": "exited", "exitCode": exit_code, "warnings": []}
-        self._bus.publish("agent.updated", stats)
+        publish_agent(self._bus, self._db, agent_id)
         outcome = AgentOutcome(
             agent_id=agent_id,
             job_id=job_id,
@@ -505,9 +502,7 @@ class AgentRunner:
         listed = [warning.as_json() for warning in warnings]
         with self._db.write() as conn:
             repository.update_fields(conn, agent_id, warnings=listed or None)
-        self._bus.publish(
-            "agent.updated", {"id": agent_id, "jobId": live.job_id, "warnings": listed}
-        )
+        publish_agent(self._bus, self._db, agent_id)
 
     def snapshot(self) -> dict[str, Any]:
         return {"live": len(self._live)}

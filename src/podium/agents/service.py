@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import orjson
 from sqlalchemy import RowMapping
+from typing_extensions import TypedDict
 
 from podium.agents import gitdiff, repository
 from podium.db.engine import Database
 from podium.errors import NotFound
+from podium.events import EventBus, Message
 from podium.ids import to_datetime
 from podium.schemas import ApiModel
 
@@ -55,6 +59,92 @@ class OutputEvent(ApiModel):
     ts: float
     text: str
     data: dict[str, Any]
+
+
+class StreamedEvent(TypedDict):
+    """An output event as it is streamed live: renderers read `data` (the REST and backlog
+    form, OutputEvent, adds the searchable `text`). A plain dict, as ingest builds it for every
+    event: the hot path stays free of model instances."""
+
+    seq: int
+    kind: str
+    ts: float
+    data: dict[str, Any]
+
+
+class AgentOutputBatch(ApiModel):
+    agent_id: str
+    job_id: str
+    events: list[StreamedEvent]
+
+
+class AgentOutput(Message):
+    """New output of an agent, sent only to clients subscribed to it."""
+
+    type: Literal["agent.output"] = "agent.output"
+    data: AgentOutputBatch
+
+    @classmethod
+    def of(cls, agent_id: str, job_id: str, events: list[StreamedEvent]) -> AgentOutput:
+        """The hot path of ingest (every batch of every agent): EVENTS are the stream's own
+        dicts, not validated again, and `wire` encodes them with orjson rather than pydantic.
+        A unit test holds the wire equal to the model's own serialisation."""
+        return cls.model_construct(
+            data=AgentOutputBatch.model_construct(agent_id=agent_id, job_id=job_id, events=events)
+        )
+
+    def wire(self) -> str:
+        data = self.data
+        return orjson.dumps(
+            {
+                "type": self.type,
+                "data": {"agentId": data.agent_id, "jobId": data.job_id, "events": data.events},
+                "ts": self.ts,
+            }
+        ).decode()
+
+
+class AgentUpdated(Message):
+    """Whatever changed about an agent (status, stats, activity, warnings), the message is the
+    whole agent as stored: one shape, so a client replaces rather than merges."""
+
+    type: Literal["agent.updated"] = "agent.updated"
+    data: Agent
+
+
+def publish_agent(bus: EventBus, db: Database, agent_id: str) -> None:
+    """Publish `agent.updated` for AGENT_ID as stored now: call it after committing a change.
+    A live agent's message is retained on the bus, so `publish_agent_stats` can build on it."""
+    with db.read() as conn:
+        row = repository.get(conn, agent_id)
+    if row is None:
+        raise NotFound(f"agent {agent_id} not found")
+    agent = to_schema(row)
+    key = _retain_key(agent_id)
+    if agent.status in repository.LIVE_STATUSES:
+        bus.publish(AgentUpdated(data=agent), retain=key)
+    else:
+        bus.release(key)
+        bus.publish(AgentUpdated(data=agent))
+
+
+def publish_agent_stats(
+    bus: EventBus, db: Database, agent_id: str, stats: Mapping[str, Any]
+) -> None:
+    """Publish `agent.updated` after the stream stored new STATS (Agent fields): on every
+    ingest batch that changed them, so it merges them into the agent's retained message rather
+    than reading the row back. Every other change goes through `publish_agent`, which reads
+    the row and retains the result, so the retained message is never staler than the stats."""
+    retained = bus.retained(_retain_key(agent_id))
+    if not isinstance(retained, AgentUpdated):
+        publish_agent(bus, db, agent_id)
+        return
+    agent = retained.data.model_copy(update=stats)
+    bus.publish(AgentUpdated(data=agent), retain=_retain_key(agent_id))
+
+
+def _retain_key(agent_id: str) -> str:
+    return f"agent.updated:{agent_id}"
 
 
 class OutputPage(ApiModel):

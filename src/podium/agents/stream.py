@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from podium.agents import repository
 from podium.agents.providers.base import AgentEvent, ParsedLine, Provider, RunResult, Usage
+from podium.agents.service import AgentOutput, StreamedEvent, publish_agent_stats
 from podium.db.engine import Database
 from podium.db.tables import agents
 from podium.events import EventBus
@@ -46,7 +47,7 @@ class Batch:
     # Rows as repository.insert_events takes them, data already JSON: built while parsing, so
     # the writer (the busier of the two during a catch-up) only binds them.
     rows: list[repository.EventRow] = field(default_factory=list)
-    published: list[dict[str, Any]] = field(default_factory=list)
+    published: list[StreamedEvent] = field(default_factory=list)
     stats_changed: bool = False
     more: bool = False
     # The stream's position and stats once these events are in: stored with them, so a
@@ -197,12 +198,9 @@ class AgentStream:
     def announce(self, batch: Batch) -> None:
         """Publish a stored batch; only after the commit, so listeners never see unsaved events."""
         if batch.published:
-            self._bus.publish(
-                "agent.output",
-                {"agentId": self.agent_id, "jobId": self.job_id, "events": batch.published},
-            )
+            self._bus.publish(AgentOutput.of(self.agent_id, self.job_id, batch.published))
         if batch.stats_changed:
-            self._bus.publish("agent.updated", self.stats())
+            publish_agent_stats(self._bus, self._db, self.agent_id, self.stats())
             if self._on_cost is not None:
                 self._on_cost(self.state.cost_usd)
 
@@ -289,17 +287,16 @@ class AgentStream:
         return Usage(*(int(value) for value in row))
 
     def stats(self) -> dict[str, Any]:
+        """What ingest changes about the agent, as Agent fields."""
         state = self.state
         return {
-            "id": self.agent_id,
-            "jobId": self.job_id,
-            "sessionId": state.session_id,
-            "numTurns": state.num_turns,
-            "inputTokens": state.usage.input_tokens,
-            "outputTokens": state.usage.output_tokens,
-            "cacheReadTokens": state.usage.cache_read_tokens,
-            "cacheWriteTokens": state.usage.cache_write_tokens,
-            "costUsd": state.cost_usd,
+            "session_id": state.session_id,
+            "num_turns": state.num_turns,
+            "input_tokens": state.usage.input_tokens,
+            "output_tokens": state.usage.output_tokens,
+            "cache_read_tokens": state.usage.cache_read_tokens,
+            "cache_write_tokens": state.usage.cache_write_tokens,
+            "cost_usd": state.cost_usd,
         }
 
 

@@ -22,6 +22,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from podium.agents import repository
 from podium.agents.interactive.tmux import TmuxError
+from podium.agents.service import AgentUpdated
 from podium.events import Event
 from podium.services import Services
 
@@ -48,11 +49,12 @@ async def terminal(socket: WebSocket, agent_id: str) -> None:
         queue.put_nowait(_END if chunk is None else chunk)
 
     def accept(event: Event) -> bool:
-        return event.type == "agent.updated" and event.data.get("id") == agent_id
+        message = event.message
+        return isinstance(message, AgentUpdated) and message.data.id == agent_id
 
     unsubscribe = sessions.subscribe(agent_id, deliver)
     updates = services.bus.subscribe(accept, maxsize=1000)
-    pump = asyncio.create_task(_pump_updates(updates, queue))
+    pump = asyncio.create_task(_pump_updates(updates, queue, row["activity"]))
     sender: asyncio.Task[None] | None = None
     try:
         alive = await asyncio.to_thread(sessions.is_alive, agent_id)
@@ -92,13 +94,14 @@ async def terminal(socket: WebSocket, agent_id: str) -> None:
                     await task
 
 
-async def _pump_updates(updates: Any, queue: asyncio.Queue[Any]) -> None:
+async def _pump_updates(updates: Any, queue: asyncio.Queue[Any], activity: str | None) -> None:
+    """Turn the agent's `agent.updated` messages into the viewer's activity changes and end."""
     while True:
-        event = await updates.get()
-        activity = event.data.get("activity")
-        if activity is not None:
+        agent = (await updates.get()).message.data
+        if agent.activity is not None and agent.activity != activity:
+            activity = agent.activity
             queue.put_nowait({"type": "activity", "activity": activity})
-        if event.data.get("status") == "exited":
+        if agent.status == "exited":
             queue.put_nowait(_END)
 
 

@@ -2,6 +2,9 @@
 subscribes to an agent's output by id (`{"type": "subscribe", "agentId": ..., "after": seq}`)
 and gets the backlog after `after` first.
 
+Every server message is a member of `ServerMessage` (api/messages.py); `GET /api/ws/schema`
+serves its JSON Schema and the OpenAPI document carries the same union for generated clients.
+
 A client that falls behind is closed (code 4408) and resynchronises from a fresh snapshot on
 reconnect, rather than reading an incomplete stream."""
 
@@ -9,12 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from podium.events import Event
+from podium.agents.service import AgentOutput
+from podium.api.messages import (
+    AgentBacklog,
+    AgentBacklogData,
+    ErrorData,
+    ErrorMessage,
+    Pong,
+    Snapshot,
+    SnapshotData,
+    message_json_schema,
+)
+from podium.events import Event, Message
 from podium.services import Services
 
 router = APIRouter()
@@ -23,21 +36,29 @@ SNAPSHOT_JOBS = 500
 BACKLOG_LIMIT = 5000
 
 
-def _snapshot(services: Services) -> dict[str, Any]:
+@router.get("/api/ws/schema", summary="JSON Schema of the /ws server messages")
+def ws_schema() -> dict[str, Any]:
+    """The JSON Schema every message the server sends on /ws validates against: a union
+    discriminated by `type`. The OpenAPI document carries the same union as the
+    `ServerMessage` component."""
+    return message_json_schema()
+
+
+def _snapshot(services: Services) -> Snapshot:
     jobs, total = services.jobs.list(archived=False, limit=SNAPSHOT_JOBS, offset=0)
-    agents = services.agents.live()
-    return {
-        "type": "snapshot",
-        "data": {
-            "jobs": [job.model_dump(mode="json", by_alias=True) for job in jobs],
-            "jobsTotal": total,
-            "settings": services.app_settings.current.model_dump(by_alias=True),
-            "liveAgents": services.runner.live_count,
-            # Live agents as `agent.updated` would describe them (status, stats, an interactive
-            # agent's activity), so cards know them before their next update.
-            "agents": [agent.model_dump(mode="json", by_alias=True) for agent in agents],
-        },
-    }
+    return Snapshot(
+        data=SnapshotData(
+            jobs=jobs,
+            jobs_total=total,
+            settings=services.app_settings.current,
+            live_agents=services.runner.live_count,
+            agents=services.agents.live(),
+        )
+    )
+
+
+async def _send(socket: WebSocket, message: Message) -> None:
+    await socket.send_text(message.model_dump_json(by_alias=True))
 
 
 @router.websocket("/ws")
@@ -47,14 +68,15 @@ async def websocket(socket: WebSocket) -> None:
     watched: set[str] = set()
 
     def accept(event: Event) -> bool:
-        if event.type == "agent.output":
-            return event.data.get("agentId") in watched
+        message = event.message
+        if isinstance(message, AgentOutput):
+            return message.data.agent_id in watched
         return True
 
     subscription = services.bus.subscribe(accept, maxsize=20_000)
     sender = asyncio.create_task(_send_loop(socket, subscription))
     try:
-        await socket.send_text(json.dumps(_snapshot(services)))
+        await _send(socket, _snapshot(services))
         while True:
             message = await socket.receive_json()
             await _handle(socket, services, watched, message)
@@ -88,16 +110,13 @@ async def _handle(socket: WebSocket, services: Services, watched: set[str], mess
         try:
             page = services.agents.output(agent_id, after, BACKLOG_LIMIT)
         except Exception:
-            await socket.send_text(
-                json.dumps({"type": "error", "data": {"message": f"no agent {agent_id}"}})
-            )
+            await _send(socket, ErrorMessage(data=ErrorData(message=f"no agent {agent_id}")))
             watched.discard(agent_id)
             return
-        events = [e.model_dump(by_alias=True) for e in page.events]
-        await socket.send_text(
-            json.dumps({"type": "agent.backlog", "data": {"agentId": agent_id, "events": events}})
+        await _send(
+            socket, AgentBacklog(data=AgentBacklogData(agent_id=agent_id, events=page.events))
         )
     elif kind == "unsubscribe" and isinstance(agent_id, str):
         watched.discard(agent_id)
     elif kind == "ping":
-        await socket.send_text(json.dumps({"type": "pong", "data": {}}))
+        await _send(socket, Pong())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import Field
 from sqlalchemy import select
@@ -10,12 +11,17 @@ from sqlalchemy.dialects.sqlite import insert
 
 from podium.db.engine import Database
 from podium.db.tables import settings as settings_table
-from podium.events import EventBus
+from podium.events import EventBus, Message
 from podium.schemas import ApiModel
 
 
 class AppSettings(ApiModel):
     max_concurrent_agents: int = Field(20, ge=1, le=1000)
+
+
+class SettingsUpdated(Message):
+    type: Literal["settings.updated"] = "settings.updated"
+    data: AppSettings
 
 
 class AppSettingsPatch(ApiModel):
@@ -55,7 +61,7 @@ class AppSettingsService:
                     statement.on_conflict_do_update(index_elements=["key"], set_={"value": value})
                 )
         self._current = self._current.model_copy(update=changes)
-        self._bus.publish("settings.updated", self._current.model_dump(by_alias=True))
+        self._bus.publish(SettingsUpdated(data=self._current))
         for listener in self._listeners:
             listener(self._current)
         return self._current

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
@@ -19,14 +19,27 @@ from sqlalchemy.dialects.sqlite import insert
 from podium.agents import gitdiff
 from podium.agents import repository as agents_repository
 from podium.background import BackgroundTasks
+from podium.coordination.locks import LockAcquired, LockReleased
 from podium.coordination.status import JobReports
 from podium.db.engine import Database
 from podium.db.tables import lock_history
-from podium.events import Event, EventBus
+from podium.events import Event, EventBus, Message
 from podium.ids import now
 from podium.jobs import repository as jobs_repository
+from podium.schemas import ApiModel
 
 log = logging.getLogger(__name__)
+
+
+class LockViolationReport(ApiModel):
+    agent_id: str
+    job_id: str
+    files: list[str]
+
+
+class LockViolation(Message):
+    type: Literal["lock.violation"] = "lock.violation"
+    data: LockViolationReport
 
 
 class LockAudit:
@@ -55,24 +68,24 @@ class LockAudit:
             subscription.close()
 
     def record(self, event: Event) -> None:
-        data = event.data
+        message = event.message
         with self._db.write() as conn:
-            if event.type == "lock.acquired":
+            if isinstance(message, LockAcquired):
                 conn.execute(
                     insert(lock_history)
                     .values(
-                        lock_id=data["id"],
-                        path=data["path"],
-                        agent_id=data["agentId"],
-                        acquired_at=event.ts,
+                        lock_id=message.data.id,
+                        path=message.data.path,
+                        agent_id=message.data.agent_id,
+                        acquired_at=message.ts,
                     )
                     .on_conflict_do_nothing(index_elements=["lock_id"])
                 )
-            else:
+            elif isinstance(message, LockReleased):
                 conn.execute(
                     update(lock_history)
-                    .where(lock_history.c.lock_id == data["id"])
-                    .values(released_at=event.ts)
+                    .where(lock_history.c.lock_id == message.data.id)
+                    .values(released_at=message.ts)
                 )
 
     def check_later(self, agent_id: str) -> None:
@@ -114,8 +127,11 @@ class LockAudit:
             with self._db.write() as conn:
                 jobs_repository.update_fields(conn, agent["job_id"], flagged=True)
             self._bus.publish(
-                "lock.violation",
-                {"agentId": agent_id, "jobId": agent["job_id"], "files": findings},
+                LockViolation(
+                    data=LockViolationReport(
+                        agent_id=agent_id, job_id=agent["job_id"], files=findings
+                    )
+                )
             )
             log.warning("agent %s %s", agent_id, message)
         return findings

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import delete, insert, select, update
 
 from podium.db.engine import Database
 from podium.db.tables import locks
 from podium.errors import Conflict, InvalidInput, NotFound, PodiumError
-from podium.events import EventBus
+from podium.events import EventBus, Message
 from podium.ids import new_id
 from podium.schemas import ApiModel
 
@@ -49,6 +50,22 @@ class Lock(ApiModel):
     reason: str
     acquired_at: datetime
     expires_at: datetime
+
+
+class ReleasedLock(ApiModel):
+    id: str
+    path: str
+    agent_id: str
+
+
+class LockAcquired(Message):
+    type: Literal["lock.acquired"] = "lock.acquired"
+    data: Lock
+
+
+class LockReleased(Message):
+    type: Literal["lock.released"] = "lock.released"
+    data: ReleasedLock
 
 
 class DeadlockError(PodiumError):
@@ -269,7 +286,7 @@ class LockManager:
             self._held[h.path] = h
         taken = [self._held[p].model() for p in paths]
         for lock in taken:
-            self._bus.publish("lock.acquired", lock.model_dump(mode="json", by_alias=True))
+            self._bus.publish(LockAcquired(data=lock))
         return taken, [h.id for h in fresh]
 
     def _drop(self, gone: list[_Held]) -> None:
@@ -284,7 +301,7 @@ class LockManager:
 
     def _publish_released(self, held: _Held) -> None:
         self._bus.publish(
-            "lock.released", {"id": held.id, "path": held.path, "agentId": held.agent_id}
+            LockReleased(data=ReleasedLock(id=held.id, path=held.path, agent_id=held.agent_id))
         )
 
     def _dispatch(self) -> None:

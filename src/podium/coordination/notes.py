@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert
 from podium.db.engine import Database
 from podium.db.tables import notes
 from podium.errors import InvalidInput, NotFound
-from podium.events import EventBus, wait_for
+from podium.events import EventBus, Message, wait_for
 from podium.ids import now, to_datetime
 from podium.schemas import ApiModel
 
@@ -24,6 +24,20 @@ class Note(ApiModel):
     value: str
     updated_by: str | None
     updated_at: Any
+
+
+class NoteRef(ApiModel):
+    key: str
+
+
+class NoteUpdated(Message):
+    type: Literal["note.updated"] = "note.updated"
+    data: Note
+
+
+class NoteDeleted(Message):
+    type: Literal["note.deleted"] = "note.deleted"
+    data: NoteRef
 
 
 class NoteWrite(ApiModel):
@@ -67,14 +81,14 @@ class NoteService:
                 .on_conflict_do_update(index_elements=["key"], set_=values)
             )
         note = Note(key=key, value=value, updated_by=by, updated_at=to_datetime(stamp))
-        self._bus.publish("note.updated", note.model_dump(mode="json", by_alias=True))
+        self._bus.publish(NoteUpdated(data=note))
         return note
 
     def delete(self, key: str) -> bool:
         with self._db.write() as conn:
             deleted = conn.execute(delete(notes).where(notes.c.key == key)).rowcount > 0
         if deleted:
-            self._bus.publish("note.deleted", {"key": key})
+            self._bus.publish(NoteDeleted(data=NoteRef(key=key)))
         return deleted
 
     async def watch(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, update
 
 from podium.db.engine import Database
 from podium.db.tables import questions
 from podium.errors import Conflict, InvalidInput, NotFound
-from podium.events import EventBus, wait_for
+from podium.events import EventBus, IdRef, Message, wait_for
 from podium.ids import new_id, now, to_datetime
 from podium.jobs import repository as jobs_repository
 from podium.jobs.states import JobStatus
@@ -25,6 +25,21 @@ class Question(ApiModel):
     answer: str | None
     created_at: Any
     answered_at: Any | None
+
+
+class QuestionCreated(Message):
+    type: Literal["question.created"] = "question.created"
+    data: Question
+
+
+class QuestionAnswered(Message):
+    type: Literal["question.answered"] = "question.answered"
+    data: Question
+
+
+class QuestionExpired(Message):
+    type: Literal["question.expired"] = "question.expired"
+    data: IdRef
 
 
 class AnswerBody(ApiModel):
@@ -75,7 +90,7 @@ class QuestionService:
             )
             self._set_job_status(conn, job_id, JobStatus.RUNNING, JobStatus.WAITING_USER)
         asked = self.get(question_id)
-        self._bus.publish("question.created", asked.model_dump(mode="json", by_alias=True))
+        self._bus.publish(QuestionCreated(data=asked))
         self._publish_job(job_id)
 
         def answered_question() -> Question | None:
@@ -111,7 +126,7 @@ class QuestionService:
             current = self.get(question_id)
             raise Conflict(f"question {question_id} is {current.status}, not pending")
         answered = self.get(question_id)
-        self._bus.publish("question.answered", answered.model_dump(mode="json", by_alias=True))
+        self._bus.publish(QuestionAnswered(data=answered))
         return answered
 
     def expire_for_agent(self, agent_id: str) -> None:
@@ -136,7 +151,7 @@ class QuestionService:
                 .values(status=status, answered_at=now())
             ).rowcount
         if changed:
-            self._bus.publish("question.expired", {"id": question_id})
+            self._bus.publish(QuestionExpired(data=IdRef(id=question_id)))
         return bool(changed)
 
     @staticmethod

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 
 from podium.db.engine import Database
 from podium.db.tables import job_status_updates
 from podium.errors import Conflict, InvalidInput
-from podium.events import EventBus
+from podium.events import EventBus, Message
 from podium.ids import now
 from podium.jobs import repository as jobs_repository
 from podium.jobs.states import ACTIVE, JobStatus
@@ -25,6 +25,15 @@ class StatusUpdate(ApiModel):
     message: str
     agent_id: str | None
     ts: float
+
+
+class JobStatusUpdate(StatusUpdate):
+    job_id: str
+
+
+class JobStatusReported(Message):
+    type: Literal["job.status"] = "job.status"
+    data: JobStatusUpdate
 
 
 class JobReports:
@@ -56,7 +65,9 @@ class JobReports:
             )
             jobs_repository.update_fields(conn, job_id, status_message=message)
         self._bus.publish(
-            "job.status", {"jobId": job_id, "agentId": agent_id, "message": message, "ts": stamp}
+            JobStatusReported(
+                data=JobStatusUpdate(job_id=job_id, agent_id=agent_id, message=message, ts=stamp)
+            )
         )
         self._publish_job(job_id)
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from podium.events import IdRef, Message
 from podium.jobs.states import JobStatus
 from podium.schemas import ApiModel
 
@@ -121,3 +122,13 @@ class Job(ApiModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class JobUpdated(Message):
+    type: Literal["job.updated"] = "job.updated"
+    data: Job
+
+
+class JobDeleted(Message):
+    type: Literal["job.deleted"] = "job.deleted"
+    data: IdRef

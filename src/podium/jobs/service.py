@@ -18,11 +18,11 @@ from podium.config import Settings
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
 from podium.errors import Conflict, InvalidInput, NotFound
-from podium.events import EventBus
+from podium.events import EventBus, IdRef
 from podium.ids import new_id, now, to_epoch
 from podium.jobs import classify, repository
 from podium.jobs.classify import ModelClassifier
-from podium.jobs.schemas import Job, JobCreate, JobPatch
+from podium.jobs.schemas import Job, JobCreate, JobDeleted, JobPatch, JobUpdated
 from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_status
 from podium.jobs.titles import title_from
 
@@ -347,7 +347,7 @@ class JobService:
             for path in (files.log, files.stderr, files.exit, files.prompt):
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-        self._bus.publish("job.deleted", {"id": job_id})
+        self._bus.publish(JobDeleted(data=IdRef(id=job_id)))
         self._wake()
 
     # -- helpers ----------------------------------------------------------------------------
@@ -359,7 +359,7 @@ class JobService:
         return row
 
     def publish(self, job: Job) -> None:
-        self._bus.publish("job.updated", job.model_dump(mode="json", by_alias=True))
+        self._bus.publish(JobUpdated(data=job))
 
 
 def is_pending(status: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import field_validator
 from sqlalchemy import Connection, Table, delete, func, select, update
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
 from podium.errors import Conflict, NotFound
-from podium.events import EventBus
+from podium.events import EventBus, IdRef, Message
 from podium.ids import new_id, now, to_datetime
 from podium.schemas import ApiModel
 
@@ -58,6 +58,26 @@ class Template(ApiModel):
     created_at: Any
 
 
+class ProjectUpdated(Message):
+    type: Literal["project.updated"] = "project.updated"
+    data: Project
+
+
+class ProjectDeleted(Message):
+    type: Literal["project.deleted"] = "project.deleted"
+    data: IdRef
+
+
+class TemplateUpdated(Message):
+    type: Literal["template.updated"] = "template.updated"
+    data: Template
+
+
+class TemplateDeleted(Message):
+    type: Literal["template.deleted"] = "template.deleted"
+    data: IdRef
+
+
 class ProjectService:
     def __init__(self, db: Database, bus: EventBus) -> None:
         self._db = db
@@ -90,7 +110,7 @@ class ProjectService:
         except IntegrityError as exc:
             raise Conflict(f"a project named {body.name!r} exists", field="name") from exc
         project = self.get(str(values["id"]))
-        self._bus.publish("project.updated", project.model_dump(mode="json", by_alias=True))
+        self._bus.publish(ProjectUpdated(data=project))
         return project
 
     def rename(self, project_id: str, body: ProjectCreate) -> Project:
@@ -103,7 +123,7 @@ class ProjectService:
         except IntegrityError as exc:
             raise Conflict(f"a project named {body.name!r} exists", field="name") from exc
         project = self.get(project_id)
-        self._bus.publish("project.updated", project.model_dump(mode="json", by_alias=True))
+        self._bus.publish(ProjectUpdated(data=project))
         return project
 
     def delete(self, project_id: str) -> None:
@@ -111,7 +131,7 @@ class ProjectService:
         with self._db.write() as conn:
             _require(conn, projects, project_id, "project")
             conn.execute(delete(projects).where(projects.c.id == project_id))
-        self._bus.publish("project.deleted", {"id": project_id})
+        self._bus.publish(ProjectDeleted(data=IdRef(id=project_id)))
 
     @staticmethod
     def _schema(row: Any) -> Project:
@@ -163,11 +183,11 @@ class TemplateService:
         with self._db.write() as conn:
             _require(conn, templates, template_id, "template")
             conn.execute(delete(templates).where(templates.c.id == template_id))
-        self._bus.publish("template.deleted", {"id": template_id})
+        self._bus.publish(TemplateDeleted(data=IdRef(id=template_id)))
 
     def _published(self, template: Template) -> Template:
         """Open dashboards refresh their template lists on `template.*` events."""
-        self._bus.publish("template.updated", template.model_dump(mode="json", by_alias=True))
+        self._bus.publish(TemplateUpdated(data=template))
         return template
 
     @staticmethod

@@ -514,6 +514,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ws/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * JSON Schema of the /ws server messages
+         * @description The JSON Schema every message the server sends on /ws validates against: a union
+         *     discriminated by `type`. The OpenAPI document carries the same union as the
+         *     `ServerMessage` component.
+         */
+        get: operations["ws_schema_api_ws_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1043,6 +1065,357 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * AgentBacklog
+         * @description The answer to a `subscribe`: the agent's stored output after the client's `after`.
+         */
+        AgentBacklog: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.backlog";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["AgentBacklogData"];
+        };
+        /** AgentBacklogData */
+        AgentBacklogData: {
+            /** Agentid */
+            agentId: string;
+            /** Events */
+            events: components["schemas"]["OutputEvent"][];
+        };
+        /**
+         * AgentOutput
+         * @description New output of an agent, sent only to clients subscribed to it.
+         */
+        AgentOutput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.output";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["AgentOutputBatch"];
+        };
+        /** AgentOutputBatch */
+        AgentOutputBatch: {
+            /** Agentid */
+            agentId: string;
+            /** Jobid */
+            jobId: string;
+            /** Events */
+            events: components["schemas"]["StreamedEvent"][];
+        };
+        /**
+         * AgentUpdated
+         * @description Whatever changed about an agent (status, stats, activity, warnings), the message is the
+         *     whole agent as stored: one shape, so a client replaces rather than merges.
+         */
+        AgentUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Agent"];
+        };
+        /** ErrorData */
+        ErrorData: {
+            /** Message */
+            message: string;
+        };
+        /** ErrorMessage */
+        ErrorMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["ErrorData"];
+        };
+        /**
+         * IdRef
+         * @description The data of a `*.deleted`/`*.expired` message: which item it was.
+         */
+        IdRef: {
+            /** Id */
+            id: string;
+        };
+        /** JobDeleted */
+        JobDeleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.deleted";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["IdRef"];
+        };
+        /** JobStatusReported */
+        JobStatusReported: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.status";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["JobStatusUpdate"];
+        };
+        /** JobStatusUpdate */
+        JobStatusUpdate: {
+            /** Message */
+            message: string;
+            /** Agentid */
+            agentId: string | null;
+            /** Ts */
+            ts: number;
+            /** Jobid */
+            jobId: string;
+        };
+        /** JobUpdated */
+        JobUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Job"];
+        };
+        /** LockAcquired */
+        LockAcquired: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lock.acquired";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Lock"];
+        };
+        /** LockReleased */
+        LockReleased: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lock.released";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["ReleasedLock"];
+        };
+        /** LockViolation */
+        LockViolation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lock.violation";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["LockViolationReport"];
+        };
+        /** LockViolationReport */
+        LockViolationReport: {
+            /** Agentid */
+            agentId: string;
+            /** Jobid */
+            jobId: string;
+            /** Files */
+            files: string[];
+        };
+        /** NoteDeleted */
+        NoteDeleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "note.deleted";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["NoteRef"];
+        };
+        /** NoteRef */
+        NoteRef: {
+            /** Key */
+            key: string;
+        };
+        /** NoteUpdated */
+        NoteUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "note.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Note"];
+        };
+        /** Pong */
+        Pong: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pong";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["PongData"];
+        };
+        /** PongData */
+        PongData: Record<string, never>;
+        /** ProjectDeleted */
+        ProjectDeleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.deleted";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["IdRef"];
+        };
+        /** ProjectUpdated */
+        ProjectUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Project"];
+        };
+        /** QuestionAnswered */
+        QuestionAnswered: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.answered";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Question"];
+        };
+        /** QuestionCreated */
+        QuestionCreated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.created";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Question"];
+        };
+        /** QuestionExpired */
+        QuestionExpired: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.expired";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["IdRef"];
+        };
+        /** ReleasedLock */
+        ReleasedLock: {
+            /** Id */
+            id: string;
+            /** Path */
+            path: string;
+            /** Agentid */
+            agentId: string;
+        };
+        /** SettingsUpdated */
+        SettingsUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "settings.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["AppSettings"];
+        };
+        /**
+         * Snapshot
+         * @description Sent first on every connection: a client replaces what it knew with this.
+         */
+        Snapshot: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "snapshot";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["SnapshotData"];
+        };
+        /** SnapshotData */
+        SnapshotData: {
+            /** Jobs */
+            jobs: components["schemas"]["Job"][];
+            /** Jobstotal */
+            jobsTotal: number;
+            settings: components["schemas"]["AppSettings"];
+            /** Liveagents */
+            liveAgents: number;
+            /** Agents */
+            agents: components["schemas"]["Agent"][];
+        };
+        /**
+         * StreamedEvent
+         * @description An output event as it is streamed live: renderers read `data` (the REST and backlog
+         *     form, OutputEvent, adds the searchable `text`). A plain dict, as ingest builds it for every
+         *     event: the hot path stays free of model instances.
+         */
+        StreamedEvent: {
+            /** Seq */
+            seq: number;
+            /** Kind */
+            kind: string;
+            /** Ts */
+            ts: number;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** TemplateDeleted */
+        TemplateDeleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "template.deleted";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["IdRef"];
+        };
+        /** TemplateUpdated */
+        TemplateUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "template.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["Template"];
+        };
+        ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"];
     };
     responses: never;
     parameters: never;
@@ -2295,6 +2668,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ws_schema_api_ws_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

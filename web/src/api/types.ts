@@ -1,5 +1,5 @@
-/** Names for the server's shapes, from the generated schema.d.ts (`npm run gen:api`), plus the
- * few the schema cannot express (live WebSocket payloads). */
+/** Names for the server's shapes, REST and WebSocket alike, from the generated schema.d.ts
+ * (`npm run gen:api`). */
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
@@ -47,31 +47,18 @@ export type EventKind =
   | "system"
   | "raw";
 
-/** One output event. Events from REST and the WS backlog carry `text`; live WS events do not,
- * so renderers read `data` first. */
-export interface OutputEvent {
-  seq: number;
-  kind: EventKind | string;
-  ts: number;
-  text?: string;
-  data: Record<string, unknown>;
-}
+/** One output event: as streamed live (no `text`; renderers read `data` first) or as REST and
+ * the WebSocket backlog send it (with the searchable `text`). */
+export type OutputEvent = Schemas["StreamedEvent"] & Partial<Pick<Schemas["OutputEvent"], "text">>;
 
-/** Partial agent stats pushed as `agent.updated` (and the live agents of a snapshot). */
-export interface AgentLive {
-  id: string;
-  jobId: string;
-  status?: string;
-  /** Interactive agents: busy | idle | waiting, from the CLI's hooks (null before the first). */
-  activity?: string | null;
-  /** Health warnings while it runs (stalled, near its caps, long running); [] once cleared. */
-  warnings?: AgentWarning[];
-  numTurns?: number;
-  costUsd?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  [key: string]: unknown;
-}
+// ---- the WebSocket (/ws) -----------------------------------------------------------------
+
+/** Every message the server sends on /ws, discriminated by `type`. */
+export type ServerMessage = Schemas["ServerMessage"];
+export type ServerMessageType = ServerMessage["type"];
+/** The message of one `type`, e.g. `MessageOf<"job.updated">`. */
+export type MessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
+export type Snapshot = Schemas["SnapshotData"];
 
 // ---- coordination (questions, notes, locks, status history) --------------------------------
 // Views treat a 404 from these as "not available on this server" and show an empty state.

@@ -1,7 +1,7 @@
 /** One agent card: colour by status, title, model, status message, elapsed, turns, cost, and a
  * badge while the running agent has health warnings. */
 import { memo } from "react";
-import type { AgentLive, Job } from "../api/types";
+import type { Agent, Job } from "../api/types";
 import { STATUS_LABEL, type CardColor } from "../state/colors";
 import { healthBadge } from "../state/health";
 import { elapsedMs, formatClock, formatCost, formatDuration, modelLabel } from "../state/format";
@@ -11,7 +11,7 @@ import { Icon } from "./Icon";
 interface JobCardProps {
   job: Job;
   color: CardColor;
-  agent?: AgentLive;
+  agent?: Agent;
   selected: boolean;
   onOpen: (job: Job) => void;
   compact?: boolean;

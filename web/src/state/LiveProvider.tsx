@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { getToken, onAuthRequired } from "../api/auth";
-import type { Job, Question } from "../api/types";
+import type { Job } from "../api/types";
 import { invalidationsFor } from "./invalidation";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveAction, type LiveState } from "./liveReducer";
 import type { ServerMessage } from "./messages";
@@ -32,7 +32,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     (messages: ServerMessage[]) => {
       const before = stateRef.current;
       dispatch({ type: "messages", messages });
-      for (const key of invalidationsFor(messages)) {
+      for (const key of invalidationsFor(messages, before.agents)) {
         void queryClient.invalidateQueries(key.length ? { queryKey: key } : undefined);
       }
       if (!before.ready) return;
@@ -43,8 +43,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       }
       for (const message of messages) {
         if (message.type === "question.created") {
-          const question = message.data as unknown as Question;
-          notify("An agent asks you", String(question.question ?? ""), `question-${question.id}`, () =>
+          const question = message.data;
+          notify("An agent asks you", question.question, `question-${question.id}`, () =>
             openJobRef.current(question.jobId),
           );
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AgentLive, JobStatus } from "../api/types";
-import { makeJob } from "../test/fixtures";
+import type { Agent, JobStatus } from "../api/types";
+import { makeAgent, makeJob } from "../test/fixtures";
 import { cardColor, interactiveActivity } from "./colors";
 
 const job = (status: JobStatus, interactive = false) => ({ status, interactive });
@@ -39,7 +39,7 @@ describe("cardColor", () => {
 });
 
 describe("interactiveActivity", () => {
-  const agents = (...list: AgentLive[]) => new Map(list.map((a) => [a.id, a]));
+  const agents = (...list: Partial<Agent>[]) => new Map(list.map((a) => makeAgent(a)).map((a) => [a.id, a]));
   const running = makeJob({ status: "running", interactive: true, currentAgentId: "ag1" });
 
   it("is the current agent's idle or waiting activity, for a running interactive job only", () => {

@@ -1,5 +1,5 @@
 /** The spec's card colours, from a job's status plus what the page knows about it. */
-import type { AgentLive, Job, JobStatus } from "../api/types";
+import type { Agent, Job, JobStatus } from "../api/types";
 
 export type CardColor = "orange" | "red" | "blue" | "green" | "dim" | "normal";
 
@@ -33,7 +33,7 @@ export function cardColor(job: Pick<Job, "status" | "interactive">, ctx: ColorCo
  * snapshot plus `agent.updated`): idle or waiting for the user; null when busy or unknown. */
 export function interactiveActivity(
   job: Pick<Job, "status" | "interactive" | "currentAgentId">,
-  agents: ReadonlyMap<string, AgentLive>,
+  agents: ReadonlyMap<string, Agent>,
 ): InteractiveActivity | null {
   if (job.status !== "running" || !job.interactive || !job.currentAgentId) return null;
   const agent = agents.get(job.currentAgentId);

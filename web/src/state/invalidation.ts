@@ -1,8 +1,12 @@
 /** Which cached REST queries a batch of live envelopes makes stale. */
+import { TERMINAL_STATUSES, type Agent } from "../api/types";
 import type { ServerMessage } from "./messages";
 
-export function invalidationsFor(messages: ServerMessage[]): string[][] {
+/** AGENTS: what the page knew of each agent before this batch (a job's agent list changes
+ * with an agent's status, not with its stats). */
+export function invalidationsFor(messages: ServerMessage[], agents: ReadonlyMap<string, Agent> = new Map()): string[][] {
   const keys = new Map<string, string[]>();
+  const statuses = new Map<string, string>();
   const add = (key: string[]) => keys.set(key.join("\u0000"), key);
   for (const message of messages) {
     const type = message.type;
@@ -16,23 +20,22 @@ export function invalidationsFor(messages: ServerMessage[]): string[][] {
     else if (type.startsWith("note.")) add(["notes"]);
     else if (type.startsWith("lock.")) add(["locks"]);
     else if (type === "settings.updated") add(["settings"]);
-    else if (type === "job.status") {
-      const jobId = (message.data as { jobId?: string }).jobId;
-      if (jobId) add(["status-history", jobId]);
-    }
-    else if (type === "job.updated" || type === "job.deleted") {
-      if (type === "job.deleted") add(["projects"]); // job counts per project
-      const data = message.data as { id?: string; currentAgentId?: string | null; status?: string };
-      if (data.id) {
-        add(["agents", data.id]);
-        add(["status-history", data.id]);
-      }
-      if (data.currentAgentId && data.status && ["done", "failed", "cancelled"].includes(data.status)) {
-        add(["diff", data.currentAgentId]);
-      }
-    } else if (type === "agent.updated") {
-      const data = message.data as { jobId?: string; status?: string };
-      if (data.jobId && data.status) add(["agents", data.jobId]);
+    else if (message.type === "job.status") add(["status-history", message.data.jobId]);
+    else if (message.type === "job.updated") {
+      const job = message.data;
+      add(["agents", job.id]);
+      add(["status-history", job.id]);
+      if (job.currentAgentId && TERMINAL_STATUSES.has(job.status)) add(["diff", job.currentAgentId]);
+    } else if (message.type === "job.deleted") {
+      add(["projects"]); // job counts per project
+      add(["agents", message.data.id]);
+      add(["status-history", message.data.id]);
+    } else if (message.type === "agent.updated") {
+      // The job's agent list shows status; stats alone change only the live card.
+      const agent = message.data;
+      const known = statuses.get(agent.id) ?? agents.get(agent.id)?.status;
+      if (known !== agent.status) add(["agents", agent.jobId]);
+      statuses.set(agent.id, agent.status);
     }
   }
   return [...keys.values()];

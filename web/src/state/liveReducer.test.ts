@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { makeJob } from "../test/fixtures";
+import type { Agent } from "../api/types";
+import { makeAgent, makeJob } from "../test/fixtures";
 import { cardColor, interactiveActivity } from "./colors";
 import { invalidationsFor } from "./invalidation";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveState } from "./liveReducer";
-import type { ServerMessage } from "./messages";
+import { serverMessage as msg, type ServerMessage } from "./messages";
 
-const snapshot = (jobs = [makeJob(), makeJob()], jobsTotal = jobs.length): ServerMessage => ({
-  type: "snapshot",
-  data: { jobs, jobsTotal, settings: { maxConcurrentAgents: 20 }, liveAgents: 1 },
-});
+const snapshot = (jobs = [makeJob(), makeJob()], jobsTotal = jobs.length, agents: Agent[] = []): ServerMessage =>
+  msg("snapshot", { jobs, jobsTotal, settings: { maxConcurrentAgents: 20 }, liveAgents: agents.length || 1, agents });
+const agentUpdated = (overrides: Partial<Agent>) => msg("agent.updated", makeAgent(overrides));
 
 const apply = (state: LiveState, ...messages: ServerMessage[]) => liveReducer(state, { type: "messages", messages });
 
@@ -28,11 +28,11 @@ describe("liveReducer", () => {
   it("applies job.updated and counts genuinely new jobs", () => {
     const old = makeJob();
     let state = apply(initialLiveState, snapshot([old], 10));
-    state = apply(state, { type: "job.updated", data: { ...old, status: "running" } });
+    state = apply(state, msg("job.updated", { ...old, status: "running" }));
     expect(state.jobs.get(old.id)?.status).toBe("running");
     expect(state.jobsTotal).toBe(10);
     const fresh = makeJob();
-    state = apply(state, { type: "job.updated", data: fresh });
+    state = apply(state, msg("job.updated", fresh));
     expect(state.jobs.has(fresh.id)).toBe(true);
     expect(state.jobsTotal).toBe(11);
   });
@@ -40,32 +40,33 @@ describe("liveReducer", () => {
   it("does not count an old job beyond the snapshot as new", () => {
     const older = makeJob({ createdAt: "2020-01-01T00:00:00Z" });
     let state = apply(initialLiveState, snapshot([makeJob()], 600));
-    state = apply(state, { type: "job.updated", data: older });
+    state = apply(state, msg("job.updated", older));
     expect(state.jobsTotal).toBe(600);
   });
 
   it("archiving and deleting adjust the total", () => {
     const job = makeJob();
     let state = apply(initialLiveState, snapshot([job], 5));
-    state = apply(state, { type: "job.updated", data: { ...job, archived: true } });
+    state = apply(state, msg("job.updated", { ...job, archived: true }));
     expect(state.jobsTotal).toBe(4);
-    state = apply(state, { type: "job.updated", data: { ...job, archived: false } });
+    state = apply(state, msg("job.updated", { ...job, archived: false }));
     expect(state.jobsTotal).toBe(5);
-    state = apply(state, { type: "job.deleted", data: { id: job.id } });
+    state = apply(state, msg("job.deleted", { id: job.id }));
     expect(state.jobs.has(job.id)).toBe(false);
     expect(state.jobsTotal).toBe(4);
     // a second delete (our own optimistic one, then the server's) changes nothing
-    expect(apply(state, { type: "job.deleted", data: { id: job.id } })).toBe(state);
+    expect(apply(state, msg("job.deleted", { id: job.id }))).toBe(state);
   });
 
-  it("keeps live agent stats and the live agent count", () => {
+  it("keeps each agent as agent.updated last described it, and the live agent count", () => {
     let state = apply(initialLiveState, snapshot([], 0));
-    state = apply(state, { type: "agent.updated", data: { id: "ag1", jobId: "j", status: "running" } });
-    state = apply(state, { type: "agent.updated", data: { id: "ag1", jobId: "j", numTurns: 3, costUsd: 0.5 } });
+    state = apply(state, agentUpdated({ id: "ag1", jobId: "j", status: "running" }));
+    state = apply(state, agentUpdated({ id: "ag1", jobId: "j", status: "running", numTurns: 3, costUsd: 0.5 }));
     expect(state.agents.get("ag1")).toMatchObject({ status: "running", numTurns: 3, costUsd: 0.5 });
     expect(state.liveAgents).toBe(2); // 1 from the snapshot + this one
-    state = apply(state, { type: "agent.updated", data: { id: "ag1", jobId: "j", status: "exited" } });
+    state = apply(state, agentUpdated({ id: "ag1", jobId: "j", status: "exited", numTurns: 3 }));
     expect(state.liveAgents).toBe(1);
+    expect(state.agents.get("ag1")).toMatchObject({ status: "exited", numTurns: 3, costUsd: 0 });
   });
 
   describe("an interactive agent's activity and its card colour", () => {
@@ -74,44 +75,33 @@ describe("liveReducer", () => {
       const known = state.jobs.get(job.id)!;
       return cardColor(known, { interactiveActivity: interactiveActivity(known, state.agents) });
     };
-    const withAgents = (agents: unknown[]): ServerMessage => ({
-      type: "snapshot",
-      data: { jobs: [job], jobsTotal: 1, settings: null, liveAgents: agents.length, agents },
-    });
+    const itx = (overrides: Partial<Agent>) => makeAgent({ id: "itx1", jobId: job.id, interactive: true, ...overrides });
 
-    it("follows agent.updated: idle is blue, busy orange, waiting red; stats updates keep the activity", () => {
+    it("follows agent.updated: idle is blue, busy orange, waiting red", () => {
       let state = apply(initialLiveState, snapshot([job], 1));
       expect(colorIn(state)).toBe("orange"); // nothing known yet
-      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } });
+      state = apply(state, msg("agent.updated", itx({ activity: "idle" })));
       expect(colorIn(state)).toBe("blue");
-      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "busy" } });
+      state = apply(state, msg("agent.updated", itx({ activity: "busy" })));
       expect(colorIn(state)).toBe("orange");
-      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "waiting" } });
+      state = apply(state, msg("agent.updated", itx({ activity: "waiting" })));
       expect(colorIn(state)).toBe("red");
-      state = apply(
-        state,
-        { type: "agent.updated", data: { id: "itx1", jobId: job.id, activity: "idle" } },
-        { type: "agent.updated", data: { id: "itx1", jobId: job.id, numTurns: 2, costUsd: 0.1 } },
-      );
+      // a stats update carries the whole agent, activity included
+      state = apply(state, msg("agent.updated", itx({ activity: "idle" })), msg("agent.updated", itx({ activity: "idle", numTurns: 2 })));
       expect(state.agents.get("itx1")).toMatchObject({ activity: "idle", numTurns: 2 });
       expect(colorIn(state)).toBe("blue");
     });
 
     it("is seeded from the snapshot's live agents, and a resync replaces it", () => {
-      let state = apply(initialLiveState, withAgents([{ id: "itx1", jobId: job.id, status: "running", activity: "idle", numTurns: 1 }]));
+      let state = apply(initialLiveState, snapshot([job], 1, [itx({ activity: "idle", numTurns: 1 })]));
       expect(state.agents.get("itx1")).toMatchObject({ status: "running", activity: "idle", numTurns: 1 });
       expect(colorIn(state)).toBe("blue");
       state = liveReducer(state, { type: "connection", state: "reconnecting" });
-      state = apply(state, withAgents([{ id: "itx1", jobId: job.id, status: "running", activity: "busy" }]));
+      state = apply(state, snapshot([job], 1, [itx({ activity: "busy" })]));
       expect(colorIn(state)).toBe("orange");
       // an agent known only from the snapshot is counted out when it exits
-      state = apply(state, { type: "agent.updated", data: { id: "itx1", jobId: job.id, status: "exited" } });
+      state = apply(state, msg("agent.updated", itx({ status: "exited" })));
       expect(state.liveAgents).toBe(0);
-    });
-
-    it("ignores malformed snapshot agents", () => {
-      const state = apply(initialLiveState, withAgents([null, { jobId: job.id }, { id: "itx1", jobId: job.id, activity: "idle" }]));
-      expect([...state.agents.keys()]).toEqual(["itx1"]);
     });
   });
 
@@ -121,12 +111,12 @@ describe("liveReducer", () => {
     const before = apply(initialLiveState, snapshot([a, b], 2));
     const after = apply(
       before,
-      { type: "job.updated", data: { ...a, status: "running" } },
-      { type: "agent.updated", data: { id: "ag1", jobId: a.id, status: "running" } },
-      { type: "agent.updated", data: { id: "ag1", jobId: a.id, numTurns: 2 } },
-      { type: "job.deleted", data: { id: b.id } },
-      { type: "agent.updated", data: { id: "ag1", jobId: a.id, status: "exited" } },
-      { type: "job.updated", data: { ...a, status: "done" } },
+      msg("job.updated", { ...a, status: "running" }),
+      agentUpdated({ id: "ag1", jobId: a.id, status: "running" }),
+      agentUpdated({ id: "ag1", jobId: a.id, status: "running", numTurns: 2 }),
+      msg("job.deleted", { id: b.id }),
+      agentUpdated({ id: "ag1", jobId: a.id, status: "exited", numTurns: 2 }),
+      msg("job.updated", { ...a, status: "done" }),
     );
     expect(after.jobs.get(a.id)?.status).toBe("done");
     expect(after.jobs.has(b.id)).toBe(false);
@@ -141,7 +131,7 @@ describe("liveReducer", () => {
   it("REST pages do not overwrite what the socket said, unless asked to", () => {
     const job = makeJob();
     let state = apply(initialLiveState, snapshot([job]));
-    state = apply(state, { type: "job.updated", data: { ...job, status: "done" } });
+    state = apply(state, msg("job.updated", { ...job, status: "done" }));
     const stale = { ...job, status: "running" as const };
     state = liveReducer(state, { type: "jobs.merge", jobs: [stale, makeJob({ id: "paged" })] });
     expect(state.jobs.get(job.id)?.status).toBe("done");
@@ -163,7 +153,7 @@ describe("liveReducer", () => {
       const gone = makeJob();
       let state = apply(initialLiveState, snapshot([kept, gone], 2));
       state = liveReducer(state, { type: "jobs.merge", jobs: [makeJob({ id: "paged-before-drop" })] });
-      state = apply(state, { type: "agent.updated", data: { id: "ag", jobId: kept.id, status: "running" } });
+      state = apply(state, agentUpdated({ id: "ag", jobId: kept.id, status: "running" }));
       state = liveReducer(state, { type: "connection", state: "reconnecting" });
       const updated = { ...kept, status: "done" as const };
       const added = makeJob();
@@ -187,9 +177,9 @@ describe("liveReducer", () => {
     const b = makeJob({ status: "done" });
     const state = apply(initialLiveState, snapshot([a, b]));
     const finished = finishedTransitions(state, [
-      { type: "job.updated", data: { ...a, status: "failed" } },
-      { type: "job.updated", data: { ...b, status: "done" } },
-      { type: "job.updated", data: makeJob({ status: "done" }) },
+      msg("job.updated", { ...a, status: "failed" }),
+      msg("job.updated", { ...b, status: "done" }),
+      msg("job.updated", makeJob({ status: "done" })),
     ]);
     expect(finished.map((j) => j.id)).toEqual([a.id]);
   });
@@ -198,15 +188,25 @@ describe("liveReducer", () => {
 describe("invalidationsFor", () => {
   it("maps live events to the cached queries they make stale", () => {
     const keys = invalidationsFor([
-      { type: "question.created", data: { id: "q" } },
-      { type: "note.updated", data: { key: "k" } },
-      { type: "lock.released", data: { id: "l" } },
-      { type: "project.updated", data: { id: "p" } },
-      { type: "job.status", data: { jobId: "j1", message: "hi" } },
-      { type: "job.updated", data: makeJob({ id: "j2", status: "done", currentAgentId: "ag2" }) },
+      msg("question.expired", { id: "q" }),
+      msg("note.deleted", { key: "k" }),
+      msg("lock.released", { id: "l", path: "/a", agentId: "ag" }),
+      msg("project.deleted", { id: "p" }),
+      msg("job.status", { jobId: "j1", agentId: null, message: "hi", ts: 1 }),
+      msg("job.updated", makeJob({ id: "j2", status: "done", currentAgentId: "ag2" })),
     ]);
     expect(keys).toEqual(
       expect.arrayContaining([["questions"], ["notes"], ["locks"], ["projects"], ["status-history", "j1"], ["agents", "j2"], ["diff", "ag2"]]),
     );
+  });
+
+  it("refreshes a job's agent list when an agent's status changes, not on every stats update", () => {
+    const known = new Map([["ag1", makeAgent({ id: "ag1", jobId: "j1", status: "running" })]]);
+    const stats = msg("agent.updated", makeAgent({ id: "ag1", jobId: "j1", status: "running", numTurns: 4 }));
+    expect(invalidationsFor([stats], known)).toEqual([]);
+    const exited = msg("agent.updated", makeAgent({ id: "ag1", jobId: "j1", status: "exited" }));
+    expect(invalidationsFor([stats, exited], known)).toEqual([["agents", "j1"]]);
+    const fresh = msg("agent.updated", makeAgent({ id: "ag9", jobId: "j9", status: "running" }));
+    expect(invalidationsFor([fresh], known)).toEqual([["agents", "j9"]]);
   });
 });

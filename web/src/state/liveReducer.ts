@@ -4,7 +4,7 @@
  * Resync rule: every snapshot (first connect or reconnect) replaces the job map and bumps
  * `epoch`, so anything learned before the drop (including REST pages) is reloaded fresh rather
  * than trusted. */
-import type { AgentLive, AppSettings, Job } from "../api/types";
+import type { Agent, AppSettings, Job } from "../api/types";
 import type { ConnectionState, ServerMessage } from "./messages";
 
 export interface LiveState {
@@ -20,9 +20,9 @@ export interface LiveState {
   snapshotCount: number;
   settings: AppSettings | null;
   liveAgents: number;
-  /** Live stats per agent id (an interactive agent's `activity` too): seeded by the snapshot's
-   * live agents, then merged from agent.updated. */
-  agents: Map<string, AgentLive>;
+  /** Agents by id (stats, an interactive agent's `activity`, warnings): seeded by the
+   * snapshot's live agents, then replaced by each agent.updated, which carries the whole agent. */
+  agents: Map<string, Agent>;
   /** Increments on any change that may alter the job list. */
   version: number;
 }
@@ -81,7 +81,7 @@ function newestCreatedAt(jobs: Map<string, Job>): string {
 /** Maps already copied within the current batch, safe to mutate. */
 interface Draft {
   jobs: Map<string, Job> | null;
-  agents: Map<string, AgentLive> | null;
+  agents: Map<string, Agent> | null;
 }
 
 function ownJobs(state: LiveState, draft?: Draft): Map<string, Job> {
@@ -91,7 +91,7 @@ function ownJobs(state: LiveState, draft?: Draft): Map<string, Job> {
   return jobs;
 }
 
-function ownAgents(state: LiveState, draft?: Draft): Map<string, AgentLive> {
+function ownAgents(state: LiveState, draft?: Draft): Map<string, Agent> {
   if (draft && draft.agents === state.agents) return state.agents;
   const agents = new Map(state.agents);
   if (draft) draft.agents = agents;
@@ -101,17 +101,11 @@ function ownAgents(state: LiveState, draft?: Draft): Map<string, AgentLive> {
 export function applyMessage(state: LiveState, message: ServerMessage, draft?: Draft): LiveState {
   switch (message.type) {
     case "snapshot": {
-      const data = message.data as {
-        jobs?: Job[];
-        jobsTotal?: number;
-        settings?: AppSettings | null;
-        liveAgents?: number;
-        agents?: AgentLive[];
-      };
+      const data = message.data;
       const jobs = new Map<string, Job>();
-      for (const job of data.jobs ?? []) jobs.set(job.id, job);
-      const agents = new Map<string, AgentLive>();
-      for (const agent of data.agents ?? []) if (agent && typeof agent.id === "string") agents.set(agent.id, agent);
+      for (const job of data.jobs) jobs.set(job.id, job);
+      const agents = new Map<string, Agent>();
+      for (const agent of data.agents) agents.set(agent.id, agent);
       if (draft) {
         draft.jobs = jobs;
         draft.agents = agents;
@@ -122,17 +116,16 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
         ready: true,
         epoch: state.epoch + 1,
         jobs,
-        jobsTotal: data.jobsTotal ?? jobs.size,
+        jobsTotal: data.jobsTotal,
         snapshotCount: jobs.size,
-        settings: data.settings ?? state.settings,
-        liveAgents: data.liveAgents ?? 0,
+        settings: data.settings,
+        liveAgents: data.liveAgents,
         agents,
         version: state.version + 1,
       };
     }
     case "job.updated": {
-      const job = message.data as Job;
-      if (!job || typeof job.id !== "string") return state;
+      const job = message.data;
       const previous = state.jobs.get(job.id);
       let jobsTotal = state.jobsTotal;
       if (!previous) {
@@ -147,8 +140,7 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
       return { ...state, jobs, jobsTotal: Math.max(0, jobsTotal), version: state.version + 1 };
     }
     case "job.deleted": {
-      const id = (message.data as { id?: string }).id;
-      if (!id) return state;
+      const id = message.data.id;
       const previous = state.jobs.get(id);
       if (!previous) return state;
       const jobs = ownJobs(state, draft);
@@ -157,13 +149,12 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
       return { ...state, jobs, jobsTotal, version: state.version + 1 };
     }
     case "agent.updated": {
-      const data = message.data as AgentLive;
-      if (!data || typeof data.id !== "string") return state;
+      const data = message.data;
       const before = state.agents.get(data.id)?.status; // read before the map is mutated
       const agents = ownAgents(state, draft);
-      agents.set(data.id, { ...agents.get(data.id), ...data });
+      agents.set(data.id, data);
       let liveAgents = state.liveAgents;
-      if (data.status && data.status !== before) {
+      if (data.status !== before) {
         const wasLive = before === "running" || before === "starting";
         const isLive = data.status === "running" || data.status === "starting";
         if (isLive && !wasLive) liveAgents += 1;
@@ -172,7 +163,7 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
       return { ...state, agents, liveAgents };
     }
     case "settings.updated":
-      return { ...state, settings: message.data as AppSettings };
+      return { ...state, settings: message.data };
     default:
       return state;
   }
@@ -183,7 +174,7 @@ export function finishedTransitions(before: LiveState, messages: ServerMessage[]
   const finished: Job[] = [];
   for (const message of messages) {
     if (message.type !== "job.updated") continue;
-    const job = message.data as Job;
+    const job = message.data;
     const previous = before.jobs.get(job.id);
     if (!previous) continue;
     const wasFinished = ["done", "failed", "cancelled"].includes(previous.status);

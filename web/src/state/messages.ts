@@ -1,24 +1,8 @@
-/** The WebSocket protocol, as the client sees it. */
-import type { AgentLive, AppSettings, Job, OutputEvent } from "../api/types";
+/** The WebSocket protocol, as the client sees it. What the server sends is generated from its
+ * models (`ServerMessage` in api/types.ts); what the client sends is small and written here. */
+import type { MessageOf, ServerMessage } from "../api/types";
 
-export interface Snapshot {
-  jobs: Job[];
-  jobsTotal: number;
-  settings: AppSettings | null;
-  liveAgents: number;
-  /** Agents starting or running, with their stats and (interactive ones) their activity. */
-  agents?: AgentLive[];
-}
-
-export type ServerMessage =
-  | { type: "snapshot"; data: Snapshot; ts?: number }
-  | { type: "job.updated"; data: Job; ts?: number }
-  | { type: "job.deleted"; data: { id: string }; ts?: number }
-  | { type: "agent.updated"; data: AgentLive; ts?: number }
-  | { type: "agent.output"; data: { agentId: string; jobId?: string; events: OutputEvent[] }; ts?: number }
-  | { type: "agent.backlog"; data: { agentId: string; events: OutputEvent[] }; ts?: number }
-  | { type: "settings.updated"; data: AppSettings; ts?: number }
-  | { type: string; data: Record<string, unknown>; ts?: number };
+export type { MessageOf, ServerMessage, Snapshot } from "../api/types";
 
 export type ClientMessage =
   | { type: "subscribe"; agentId: string; after: number }
@@ -27,16 +11,23 @@ export type ClientMessage =
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "auth";
 
+/** A frame as a server message. The server's messages validate against the schema the types are
+ * generated from (an e2e test checks every one), so only the envelope is checked here. */
 export function parseMessage(raw: unknown): ServerMessage | null {
   if (typeof raw !== "string") return null;
   try {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === "object" && typeof (value as { type?: unknown }).type === "string") {
-      const message = value as ServerMessage;
-      return { ...message, data: (message.data ?? {}) as ServerMessage["data"] } as ServerMessage;
+      return value as ServerMessage;
     }
   } catch {
     /* not JSON: ignore */
   }
   return null;
+}
+
+/** A server message made on the page, e.g. to apply a change at once before the server's own
+ * message arrives (the reducer treats both the same). */
+export function serverMessage<T extends ServerMessage["type"]>(type: T, data: MessageOf<T>["data"]): MessageOf<T> {
+  return { type, data, ts: Date.now() / 1000 } as MessageOf<T>;
 }

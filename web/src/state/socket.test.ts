@@ -71,7 +71,7 @@ describe("LiveSocket", () => {
     expect(batches).toHaveLength(1);
     vi.advanceTimersByTime(60);
     expect(batches).toHaveLength(2);
-    expect(batches[1].map((m) => (m.data as { id: string }).id)).toEqual(["a", "b"]);
+    expect(batches[1].map((m) => (m.type === "job.updated" ? m.data.id : m.type))).toEqual(["a", "b"]);
   });
 
   it("reconnects with growing backoff and resets it after a snapshot", () => {

@@ -164,9 +164,8 @@ export class LiveSocket {
     const message = parseMessage(raw);
     if (!message) return;
     if (message.type === "agent.output" || message.type === "agent.backlog") {
-      const data = message.data as { agentId?: string; events?: OutputEvent[] };
-      const sub = data.agentId ? this.subs.get(data.agentId) : undefined;
-      const events = Array.isArray(data.events) ? data.events : [];
+      const { agentId, events } = message.data;
+      const sub = this.subs.get(agentId);
       if (!sub || events.length === 0) return;
       for (const event of events) if (event.seq > sub.lastSeq) sub.lastSeq = event.seq;
       const kind = message.type === "agent.backlog" ? "backlog" : "live";

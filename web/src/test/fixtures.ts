@@ -1,4 +1,4 @@
-import type { Job } from "../api/types";
+import type { Agent, Job } from "../api/types";
 
 let counter = 0;
 
@@ -40,6 +40,36 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     archived: false,
     createdAt: `2026-01-01T00:00:${String(counter % 60).padStart(2, "0")}.${String(counter).padStart(6, "0")}Z`,
     startedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+export function makeAgent(overrides: Partial<Agent> = {}): Agent {
+  counter += 1;
+  return {
+    id: `ag_${String(counter).padStart(4, "0")}`,
+    jobId: "job_0000",
+    provider: "claude",
+    model: null,
+    status: "running",
+    pid: 4242,
+    sessionId: null,
+    exitCode: null,
+    stopReason: null,
+    numTurns: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0,
+    workDir: "/tmp",
+    interactive: false,
+    activity: null,
+    maxTurns: null,
+    warnings: [],
+    createdAt: "2026-01-01T00:00:00Z",
+    startedAt: "2026-01-01T00:00:01Z",
     finishedAt: null,
     ...overrides,
   };

@@ -6,6 +6,7 @@ import { Modal } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
 import { isFinished } from "../state/colors";
 import { useLive } from "../state/LiveProvider";
+import { serverMessage } from "../state/messages";
 
 interface Props {
   job: Job;
@@ -176,7 +177,7 @@ export function JobActions({ job, onOpenJob, onDeleted, onReconnect }: Props) {
                 onClick={() =>
                   run("Delete", () => ep.deleteJob(job.id), () => {
                     setConfirmDelete(false);
-                    dispatch({ type: "messages", messages: [{ type: "job.deleted", data: { id: job.id } }] });
+                    dispatch({ type: "messages", messages: [serverMessage("job.deleted", { id: job.id })] });
                     toast.info("Deleted");
                     onDeleted();
                   })

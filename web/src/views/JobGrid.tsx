@@ -2,14 +2,14 @@
  * the user scrolls past what is loaded. */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { AgentLive, Job } from "../api/types";
+import type { Agent, Job } from "../api/types";
 import type { CardColor } from "../state/colors";
 import { JobCard } from "../components/JobCard";
 
 interface JobGridProps {
   jobs: Job[];
   colorOf: (job: Job) => CardColor;
-  agents: Map<string, AgentLive>;
+  agents: Map<string, Agent>;
   selectedId: string | null;
   onOpen: (job: Job) => void;
   layout: "grid" | "list";

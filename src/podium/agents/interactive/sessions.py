@@ -29,6 +29,7 @@ from podium.agents.interactive import claude_config
 from podium.agents.interactive.tmux import Tmux, TmuxError, session_name
 from podium.agents.interactive.viewer_sizes import ViewerSizes
 from podium.agents.logwatch import LogWatcher
+from podium.agents.service import publish_agent
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.events import EventBus
@@ -306,18 +307,14 @@ class InteractiveSessions:
             changes["activity"] = activity
         if session_id:
             changes["session_id"] = session_id
-        job_id = session.job_id if session is not None else None
         if changes:
             with self._db.write() as conn:
                 row = repository.get(conn, agent_id)
                 if row is None:
                     return False
-                job_id = row["job_id"]
                 repository.update_fields(conn, agent_id, **changes)
         if activity is not None:
-            self._bus.publish(
-                "agent.updated", {"id": agent_id, "jobId": job_id, "activity": activity}
-            )
+            publish_agent(self._bus, self._db, agent_id)
         return True
 
     # -- viewers -------------------------------------------------------------------------
