@@ -4,8 +4,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import { App } from "./App";
 import { ToastProvider } from "./components/Toasts";
-import { LiveProvider } from "./state/LiveProvider";
-import { applyTheme, loadTheme } from "./state/theme";
+import { LiveProvider } from "./state/live/LiveProvider";
+import { applyTheme, loadTheme } from "./state/page/theme";
 import "./styles/theme.css";
 import "./styles/app.css";
 

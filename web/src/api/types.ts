@@ -23,19 +23,6 @@ export type SearchHit = Schemas["SearchHit"];
 export type ModelInfo = Schemas["ModelInfo"];
 export type AppSettings = Schemas["AppSettings"];
 
-export const JOB_STATUSES: readonly JobStatus[] = [
-  "queued",
-  "scheduled",
-  "waiting",
-  "running",
-  "waiting_user",
-  "done",
-  "failed",
-  "cancelled",
-];
-
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["done", "failed", "cancelled"]);
-
 export type EventKind =
   | "init"
   | "text"

@@ -1,4 +1,4 @@
-import type { ConnectionState } from "../state/messages";
+import type { ConnectionState } from "../state/socket/messages";
 
 const LABEL: Record<ConnectionState, string> = {
   connecting: "Connecting…",

@@ -1,6 +1,6 @@
 /** A unified diff, file by file, with added/removed lines coloured. */
 import { useMemo, useState } from "react";
-import { parseDiff, type DiffFile } from "../state/diff";
+import { parseDiff, type DiffFile } from "../state/format/diff";
 
 export function DiffView({ text }: { text: string }) {
   const files = useMemo(() => parseDiff(text), [text]);

@@ -2,8 +2,8 @@
  * (click to expand), errors in red. Pure: given events, renders them. */
 import { memo, useMemo, useState, type ReactNode } from "react";
 import type { OutputEvent } from "../api/types";
-import { eventText, oneLine, splitToolName, toolSummary } from "../state/outputLog";
-import { formatCost } from "../state/format";
+import { eventText, oneLine, splitToolName, toolSummary } from "../state/live/outputLog";
+import { formatCost } from "../state/format/format";
 import { Markdown } from "./Markdown";
 
 export interface EventListProps {

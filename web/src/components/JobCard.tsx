@@ -2,10 +2,10 @@
  * badge while the running agent has health warnings. */
 import { memo } from "react";
 import type { Agent, Job } from "../api/types";
-import { STATUS_LABEL, type CardColor } from "../state/colors";
-import { healthBadge } from "../state/health";
-import { elapsedMs, formatClock, formatCost, formatDuration, modelLabel } from "../state/format";
-import { useNow } from "../state/useNow";
+import { STATUS_LABEL, type CardColor } from "../state/format/colors";
+import { healthBadge } from "../state/format/health";
+import { elapsedMs, formatClock, formatCost, formatDuration, modelLabel } from "../state/format/format";
+import { useNow } from "../state/page/useNow";
 import { Icon } from "./Icon";
 
 interface JobCardProps {

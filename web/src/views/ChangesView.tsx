@@ -1,5 +1,5 @@
 /** The Changes tab: the agent's git diff. */
-import { useDiff } from "../api/queries";
+import { useDiff } from "../state/queries";
 import { DiffView } from "../components/DiffView";
 import { EmptyState } from "../components/Modal";
 

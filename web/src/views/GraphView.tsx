@@ -15,7 +15,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import type { Job } from "../api/types";
-import { cardColor } from "../state/colors";
+import { cardColor } from "../state/format/colors";
 import { EmptyState, Modal } from "../components/Modal";
 
 interface Props {

@@ -1,7 +1,7 @@
 /** The header: New Job, Projects, the views, pending questions, connection and theme. */
-import type { ConnectionState } from "../state/messages";
+import type { ConnectionState } from "../state/socket/messages";
 import { ConnectionStatus } from "../components/ConnectionStatus";
-import type { Theme } from "../state/theme";
+import type { Theme } from "../state/page/theme";
 import { ProjectControls } from "./ProjectControls";
 import { Icon } from "../components/Icon";
 

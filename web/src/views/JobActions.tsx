@@ -4,9 +4,9 @@ import * as ep from "../api/endpoints";
 import type { Job } from "../api/types";
 import { Modal } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
-import { isFinished } from "../state/colors";
-import { useLive } from "../state/LiveProvider";
-import { serverMessage } from "../state/messages";
+import { isTerminal } from "../state/status";
+import { useLive } from "../state/live/LiveProvider";
+import { serverMessage } from "../state/socket/messages";
 
 interface Props {
   job: Job;
@@ -22,7 +22,7 @@ export function JobActions({ job, onOpenJob, onDeleted, onReconnect }: Props) {
   const [continuing, setContinuing] = useState(false);
   const [message, setMessage] = useState("");
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const finished = isFinished(job.status);
+  const finished = isTerminal(job.status);
 
   const run = async (name: string, action: () => Promise<Job | unknown>, done?: (result: unknown) => void) => {
     setBusy(name);

@@ -1,10 +1,10 @@
 /** The Details tab: every field of the job, its runs, and its status history. */
 import type { ReactNode } from "react";
 import type { Agent, Job } from "../api/types";
-import { useStatusHistory } from "../api/queries";
-import { formatClock, formatCost, formatTokens, modelLabel } from "../state/format";
+import { useStatusHistory } from "../state/queries";
+import { formatClock, formatCost, formatTokens, modelLabel } from "../state/format/format";
 import { Markdown } from "../components/Markdown";
-import { useLive } from "../state/LiveProvider";
+import { useLive } from "../state/live/LiveProvider";
 
 export function JobDetails({ job, agents, onOpenJob }: { job: Job; agents: Agent[]; onOpenJob: (id: string) => void }) {
   const history = useStatusHistory(job.id);

@@ -3,7 +3,7 @@
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import { createJob } from "../api/endpoints";
 import { ApiError } from "../api/client";
-import { useModels, useProjects, useTemplates } from "../api/queries";
+import { useModels, useProjects, useTemplates } from "../state/queries";
 import type { Job, RetryPolicy } from "../api/types";
 import { Modal } from "../components/Modal";
 import { errorText } from "../components/Toasts";
@@ -15,9 +15,9 @@ import {
   type FieldErrors,
   type JobFormValues,
   type StopMode,
-} from "../state/jobForm";
-import { useLive } from "../state/LiveProvider";
-import { compareJobs } from "../state/jobList";
+} from "../state/form/jobForm";
+import { useLive } from "../state/live/LiveProvider";
+import { compareJobs } from "../state/live/jobList";
 
 interface Props {
   onClose: () => void;

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Agent, Job } from "../api/types";
-import type { CardColor } from "../state/colors";
+import type { CardColor } from "../state/format/colors";
 import { JobCard } from "../components/JobCard";
 
 interface JobGridProps {

@@ -1,12 +1,12 @@
 /** The terminal panel for one job: Output, Changes, Details (and Terminal for interactive jobs),
  * the actions, and any pending question from its agent. */
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
-import { useAgents, usePendingQuestions } from "../api/queries";
+import { useAgents, usePendingQuestions } from "../state/queries";
 import type { Job } from "../api/types";
-import { STATUS_LABEL } from "../state/colors";
-import { elapsedMs, formatCost, formatDuration, modelLabel } from "../state/format";
-import { markRead } from "../state/readState";
-import { useNow } from "../state/useNow";
+import { STATUS_LABEL } from "../state/format/colors";
+import { elapsedMs, formatCost, formatDuration, modelLabel } from "../state/format/format";
+import { markRead } from "../state/live/readState";
+import { useNow } from "../state/page/useNow";
 import { ChangesView } from "./ChangesView";
 import { JobActions } from "./JobActions";
 import { JobDetails } from "./JobDetails";

@@ -1,21 +1,18 @@
 /** File locks held by agents, with a manual release. */
-import { useQueryClient } from "@tanstack/react-query";
-import { releaseLock } from "../api/endpoints";
-import { keys, useLocks } from "../api/queries";
+import { useLocks, useReleaseLock } from "../state/queries";
 import { EmptyState, Modal, NotAvailable } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
-import { relativeTime } from "../state/format";
-import { useLive } from "../state/LiveProvider";
+import { relativeTime } from "../state/format/format";
+import { useLive } from "../state/live/LiveProvider";
 
 export function LocksView({ onClose, onOpenJob }: { onClose: () => void; onOpenJob: (id: string) => void }) {
   const locks = useLocks();
-  const client = useQueryClient();
+  const releaseLock = useReleaseLock();
   const toast = useToast();
   const { state } = useLive();
   const release = async (id: string) => {
     try {
-      await releaseLock(id);
-      await client.invalidateQueries({ queryKey: keys.locks });
+      await releaseLock.mutateAsync(id);
     } catch (e) {
       toast.error(errorText(e));
     }

@@ -1,19 +1,18 @@
 /** The shared scratchpad: notes by key (namespaced with `/`), browse by prefix, edit, delete. */
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { deleteNote, putNote } from "../api/endpoints";
-import { useNotes } from "../api/queries";
+import { useDeleteNote, useNotes, useSaveNote } from "../state/queries";
 import type { Note } from "../api/types";
 import { EmptyState, Modal, NotAvailable } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
-import { relativeTime } from "../state/format";
+import { relativeTime } from "../state/format/format";
 import { useDebounced } from "./SearchModal";
 
 export function NotesView({ onClose }: { onClose: () => void }) {
   const [prefix, setPrefix] = useState("");
   const debounced = useDebounced(prefix, 250);
   const notes = useNotes(debounced);
-  const client = useQueryClient();
+  const saveNote = useSaveNote();
+  const deleteNote = useDeleteNote();
   const toast = useToast();
   const [selected, setSelected] = useState<Note | null>(null);
   const [draftKey, setDraftKey] = useState("");
@@ -30,8 +29,7 @@ export function NotesView({ onClose }: { onClose: () => void }) {
   const save = async () => {
     if (!draftKey.trim()) return;
     try {
-      const saved = await putNote(draftKey.trim(), draftValue);
-      await client.invalidateQueries({ queryKey: ["notes"] });
+      const saved = await saveNote.mutateAsync({ key: draftKey.trim(), value: draftValue });
       setSelected(saved ?? { key: draftKey.trim(), value: draftValue, updatedAt: new Date().toISOString(), updatedBy: "user" });
       setEditing(false);
     } catch (e) {
@@ -41,8 +39,7 @@ export function NotesView({ onClose }: { onClose: () => void }) {
 
   const remove = async (key: string) => {
     try {
-      await deleteNote(key);
-      await client.invalidateQueries({ queryKey: ["notes"] });
+      await deleteNote.mutateAsync(key);
       setSelected(null);
     } catch (e) {
       toast.error(errorText(e));

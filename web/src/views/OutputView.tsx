@@ -4,8 +4,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Agent } from "../api/types";
 import { EventList } from "../components/EventList";
 import { EmptyState } from "../components/Modal";
-import { useAgentOutput } from "../state/useAgentOutput";
-import { formatClock } from "../state/format";
+import { useAgentOutput } from "../state/live/useAgentOutput";
+import { formatClock } from "../state/format/format";
 
 interface Props {
   agentId: string | null;

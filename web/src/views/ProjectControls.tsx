@@ -1,9 +1,7 @@
 /** The Projects selector: switch between all jobs, one project, and the archive; create and
  * delete projects. */
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { createProject, deleteProject } from "../api/endpoints";
-import { keys, useProjects } from "../api/queries";
+import { useCreateProject, useDeleteProject, useProjects } from "../state/queries";
 import { Icon } from "../components/Icon";
 import { Modal } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
@@ -18,7 +16,7 @@ interface Props {
 
 export function ProjectControls({ value, onChange }: Props) {
   const projects = useProjects();
-  const client = useQueryClient();
+  const deleteProject = useDeleteProject();
   const toast = useToast();
   const [creating, setCreating] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -27,10 +25,9 @@ export function ProjectControls({ value, onChange }: Props) {
   const remove = async () => {
     if (!current) return;
     try {
-      await deleteProject(current.id);
+      await deleteProject.mutateAsync(current.id);
       toast.info(`Deleted project ${current.name}`);
       onChange(ALL);
-      await client.invalidateQueries({ queryKey: keys.projects });
     } catch (error) {
       toast.error(errorText(error));
     } finally {
@@ -101,15 +98,14 @@ export function ProjectControls({ value, onChange }: Props) {
 function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated: (id: string) => void }) {
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const client = useQueryClient();
+  const createProject = useCreateProject();
   const submit = async () => {
     if (!name.trim()) {
       setError("Name is required");
       return;
     }
     try {
-      const project = await createProject(name.trim());
-      await client.invalidateQueries({ queryKey: keys.projects });
+      const project = await createProject.mutateAsync(name.trim());
       onCreated(project.id);
     } catch (e) {
       setError(errorText(e));

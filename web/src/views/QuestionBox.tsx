@@ -1,9 +1,9 @@
 /** A pending ask_user question with its answer box. */
 import { useState } from "react";
 import type { Question } from "../api/types";
-import { useAnswerQuestion } from "../api/queries";
+import { useAnswerQuestion } from "../state/queries";
 import { errorText, useToast } from "../components/Toasts";
-import { relativeTime } from "../state/format";
+import { relativeTime } from "../state/format/format";
 
 export function QuestionBox({ question, jobTitle }: { question: Question; jobTitle?: string }) {
   const [answer, setAnswer] = useState("");

@@ -1,7 +1,7 @@
 /** Every pending ask_user question, across jobs. */
-import { usePendingQuestions } from "../api/queries";
+import { usePendingQuestions } from "../state/queries";
 import { EmptyState, Modal, NotAvailable } from "../components/Modal";
-import { useLive } from "../state/LiveProvider";
+import { useLive } from "../state/live/LiveProvider";
 import { QuestionBox } from "./QuestionBox";
 
 export function QuestionsView({ onClose, onOpenJob }: { onClose: () => void; onOpenJob: (id: string) => void }) {

@@ -1,9 +1,9 @@
 /** Full-text search over all agent output (debounced); a hit opens its job scrolled to it. */
 import { useEffect, useState } from "react";
-import { useSearch } from "../api/queries";
+import { useSearch } from "../state/queries";
 import type { SearchHit } from "../api/types";
 import { EmptyState, Modal } from "../components/Modal";
-import { highlightSnippet } from "../state/snippet";
+import { highlightSnippet } from "../state/format/snippet";
 
 interface Props {
   onClose: () => void;

@@ -1,11 +1,11 @@
 /** Settings: max concurrent agents, notifications, theme and the access token. */
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "../api/auth";
-import { useSaveSettings, useSettings } from "../api/queries";
+import { useSaveSettings, useSettings } from "../state/queries";
 import { Modal } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
-import { notificationsSupported, requestNotifications } from "../state/notify";
-import type { Theme } from "../state/theme";
+import { notificationsSupported, requestNotifications } from "../state/live/notify";
+import type { Theme } from "../state/page/theme";
 
 interface Props {
   onClose: () => void;

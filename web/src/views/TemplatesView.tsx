@@ -1,8 +1,6 @@
 /** Templates: reusable prompt skeletons (content, default model and work dir). */
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { createTemplate, deleteTemplate, updateTemplate } from "../api/endpoints";
-import { keys, useModels, useTemplates } from "../api/queries";
+import { useDeleteTemplate, useModels, useSaveTemplate, useTemplates } from "../state/queries";
 import type { Template } from "../api/types";
 import { Icon } from "../components/Icon";
 import { EmptyState, Modal } from "../components/Modal";
@@ -21,7 +19,8 @@ const blank: Draft = { id: null, name: "", content: "", model: "", workDir: "" }
 export function TemplatesView({ onClose }: { onClose: () => void }) {
   const templates = useTemplates();
   const models = useModels();
-  const client = useQueryClient();
+  const saveTemplate = useSaveTemplate();
+  const deleteTemplate = useDeleteTemplate();
   const toast = useToast();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,9 +35,7 @@ export function TemplatesView({ onClose }: { onClose: () => void }) {
     }
     const body = { name: draft.name.trim(), content: draft.content, model: draft.model || null, workDir: draft.workDir || null };
     try {
-      if (draft.id) await updateTemplate(draft.id, body);
-      else await createTemplate(body);
-      await client.invalidateQueries({ queryKey: keys.templates });
+      await saveTemplate.mutateAsync({ id: draft.id, body });
       setDraft(null);
       setError(null);
       toast.info("Template saved");
@@ -49,8 +46,7 @@ export function TemplatesView({ onClose }: { onClose: () => void }) {
 
   const remove = async (t: Template) => {
     try {
-      await deleteTemplate(t.id);
-      await client.invalidateQueries({ queryKey: keys.templates });
+      await deleteTemplate.mutateAsync(t.id);
       if (draft?.id === t.id) setDraft(null);
     } catch (e) {
       toast.error(errorText(e));

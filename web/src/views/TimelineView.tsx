@@ -1,10 +1,10 @@
 /** A Gantt chart of jobs over time: one bar per job from start to finish (or now). */
 import { useMemo } from "react";
 import type { Job } from "../api/types";
-import { cardColor } from "../state/colors";
-import { formatClock, formatDuration, parseTime } from "../state/format";
+import { cardColor } from "../state/format/colors";
+import { formatClock, formatDuration, parseTime } from "../state/format/format";
 import { EmptyState, Modal } from "../components/Modal";
-import { useNow } from "../state/useNow";
+import { useNow } from "../state/page/useNow";
 
 interface Props {
   jobs: Job[];

@@ -1,6 +1,6 @@
 /** Above the cards: counts per status (click to filter), quick text filter, layout, capacity. */
 import type { JobStatus } from "../api/types";
-import { STATUS_LABEL } from "../state/colors";
+import { STATUS_LABEL } from "../state/format/colors";
 
 interface Props {
   counts: Partial<Record<JobStatus, number>>;

@@ -1,10 +1,10 @@
 /** Usage: cost and tokens per day and per model, Claude and Codex apart. */
 import { useMemo, useState } from "react";
-import { useUsage } from "../api/queries";
+import { useUsage } from "../state/queries";
 import type { ProviderTotal, UsageRow } from "../api/types";
 import { BarChart, RankedBars, type BarDatum, type RankedItem } from "../components/BarChart";
 import { EmptyState, Modal } from "../components/Modal";
-import { formatCost, formatTokens } from "../state/format";
+import { formatCost, formatTokens } from "../state/format/format";
 
 const SERIES = [
   { name: "claude", color: "var(--c-orange)" },

@@ -1,8 +1,8 @@
 /** The WebSocket protocol, as the client sees it. What the server sends is generated from its
  * models (`ServerMessage` in api/types.ts); what the client sends is small and written here. */
-import type { MessageOf, ServerMessage } from "../api/types";
+import type { MessageOf, ServerMessage } from "../../api/types";
 
-export type { MessageOf, ServerMessage, Snapshot } from "../api/types";
+export type { MessageOf, ServerMessage, Snapshot } from "../../api/types";
 
 export type ClientMessage =
   | { type: "subscribe"; agentId: string; after: number }

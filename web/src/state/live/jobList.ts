@@ -1,8 +1,8 @@
 /** The visible job list for the current view: filtered and sorted from the live store, and paged
  * from the API beyond what the snapshot carried. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { listJobs, type JobFilter } from "../api/endpoints";
-import type { Job, JobStatus } from "../api/types";
+import { listJobs, type JobFilter } from "../../api/endpoints";
+import type { Job, JobStatus } from "../../api/types";
 import { useLive } from "./LiveProvider";
 
 export interface ViewFilter {

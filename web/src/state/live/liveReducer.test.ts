@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Agent } from "../api/types";
-import { makeAgent, makeJob } from "../test/fixtures";
-import { cardColor, interactiveActivity } from "./colors";
-import { invalidationsFor } from "./invalidation";
+import type { Agent } from "../../api/types";
+import { makeAgent, makeJob } from "../../test/fixtures";
+import { cardColor, interactiveActivity } from "../format/colors";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveState } from "./liveReducer";
-import { serverMessage as msg, type ServerMessage } from "./messages";
+import { serverMessage as msg, type ServerMessage } from "../socket/messages";
 
 const snapshot = (jobs = [makeJob(), makeJob()], jobsTotal = jobs.length, agents: Agent[] = []): ServerMessage =>
   msg("snapshot", { jobs, jobsTotal, settings: { maxConcurrentAgents: 20 }, liveAgents: agents.length || 1, agents });
@@ -166,10 +165,6 @@ describe("liveReducer", () => {
       expect(state.jobs.has("paged-before-drop")).toBe(false);
       expect(state.agents.size).toBe(0);
     });
-
-    it("a snapshot invalidates every cached query", () => {
-      expect(invalidationsFor([snapshot()])).toEqual([[]]);
-    });
   });
 
   it("lists jobs that just finished, for notifications", () => {
@@ -182,31 +177,5 @@ describe("liveReducer", () => {
       msg("job.updated", makeJob({ status: "done" })),
     ]);
     expect(finished.map((j) => j.id)).toEqual([a.id]);
-  });
-});
-
-describe("invalidationsFor", () => {
-  it("maps live events to the cached queries they make stale", () => {
-    const keys = invalidationsFor([
-      msg("question.expired", { id: "q" }),
-      msg("note.deleted", { key: "k" }),
-      msg("lock.released", { id: "l", path: "/a", agentId: "ag" }),
-      msg("project.deleted", { id: "p" }),
-      msg("job.status", { jobId: "j1", agentId: null, message: "hi", ts: 1 }),
-      msg("job.updated", makeJob({ id: "j2", status: "done", currentAgentId: "ag2" })),
-    ]);
-    expect(keys).toEqual(
-      expect.arrayContaining([["questions"], ["notes"], ["locks"], ["projects"], ["status-history", "j1"], ["agents", "j2"], ["diff", "ag2"]]),
-    );
-  });
-
-  it("refreshes a job's agent list when an agent's status changes, not on every stats update", () => {
-    const known = new Map([["ag1", makeAgent({ id: "ag1", jobId: "j1", status: "running" })]]);
-    const stats = msg("agent.updated", makeAgent({ id: "ag1", jobId: "j1", status: "running", numTurns: 4 }));
-    expect(invalidationsFor([stats], known)).toEqual([]);
-    const exited = msg("agent.updated", makeAgent({ id: "ag1", jobId: "j1", status: "exited" }));
-    expect(invalidationsFor([stats, exited], known)).toEqual([["agents", "j1"]]);
-    const fresh = msg("agent.updated", makeAgent({ id: "ag9", jobId: "j9", status: "running" }));
-    expect(invalidationsFor([fresh], known)).toEqual([["agents", "j9"]]);
   });
 });

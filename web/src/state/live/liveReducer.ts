@@ -4,8 +4,9 @@
  * Resync rule: every snapshot (first connect or reconnect) replaces the job map and bumps
  * `epoch`, so anything learned before the drop (including REST pages) is reloaded fresh rather
  * than trusted. */
-import type { Agent, AppSettings, Job } from "../api/types";
-import type { ConnectionState, ServerMessage } from "./messages";
+import type { Agent, AppSettings, Job } from "../../api/types";
+import type { ConnectionState, ServerMessage } from "../socket/messages";
+import { isLiveAgent, isTerminal } from "../status";
 
 export interface LiveState {
   connection: ConnectionState;
@@ -155,8 +156,8 @@ export function applyMessage(state: LiveState, message: ServerMessage, draft?: D
       agents.set(data.id, data);
       let liveAgents = state.liveAgents;
       if (data.status !== before) {
-        const wasLive = before === "running" || before === "starting";
-        const isLive = data.status === "running" || data.status === "starting";
+        const wasLive = isLiveAgent(before);
+        const isLive = isLiveAgent(data.status);
         if (isLive && !wasLive) liveAgents += 1;
         if (!isLive && wasLive) liveAgents = Math.max(0, liveAgents - 1);
       }
@@ -177,8 +178,7 @@ export function finishedTransitions(before: LiveState, messages: ServerMessage[]
     const job = message.data;
     const previous = before.jobs.get(job.id);
     if (!previous) continue;
-    const wasFinished = ["done", "failed", "cancelled"].includes(previous.status);
-    if (!wasFinished && (job.status === "done" || job.status === "failed")) finished.push(job);
+    if (!isTerminal(previous.status) && (job.status === "done" || job.status === "failed")) finished.push(job);
   }
   return finished;
 }

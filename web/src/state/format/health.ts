@@ -1,6 +1,6 @@
 /** A running agent's health warnings as one short card badge: the first warning's label, how
  * many more, and every message in the tooltip. */
-import type { AgentWarning } from "../api/types";
+import type { AgentWarning } from "../../api/types";
 
 const LABEL: Record<string, string> = {
   stalled: "stalled",

@@ -1,6 +1,6 @@
 /** The job form's values, its client-side checks (mirroring the server's) and the request body
  * built from it. */
-import type { JobCreate, RetryPolicy } from "../api/types";
+import type { JobCreate, RetryPolicy } from "../../api/types";
 
 export type StopMode = "" | "turns" | "budget" | "time" | "completion";
 

@@ -1,6 +1,6 @@
 /** Which finished jobs the user has looked at, kept in localStorage. A job is "read" when the
  * user opened it after its latest finish: a job that finishes again (Continue) is unread again. */
-import type { Job } from "../api/types";
+import type { Job } from "../../api/types";
 
 const KEY = "podium.read";
 const MAX_ENTRIES = 5000;

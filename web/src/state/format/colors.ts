@@ -1,5 +1,6 @@
 /** The spec's card colours, from a job's status plus what the page knows about it. */
-import type { Agent, Job, JobStatus } from "../api/types";
+import type { Agent, Job, JobStatus } from "../../api/types";
+import { isTerminal } from "../status";
 
 export type CardColor = "orange" | "red" | "blue" | "green" | "dim" | "normal";
 
@@ -19,7 +20,7 @@ export type InteractiveActivity = "idle" | "waiting";
 const ACTIVE: ReadonlySet<JobStatus> = new Set(["queued", "scheduled", "waiting", "running"]);
 
 export function cardColor(job: Pick<Job, "status" | "interactive">, ctx: ColorContext = {}): CardColor {
-  if (job.status === "waiting_user" || (ctx.pendingQuestion && !isFinished(job.status))) return "red";
+  if (job.status === "waiting_user" || (ctx.pendingQuestion && !isTerminal(job.status))) return "red";
   if (job.status === "running" && job.interactive) {
     if (ctx.interactiveActivity === "waiting") return "red";
     if (ctx.interactiveActivity === "idle") return "blue";
@@ -39,10 +40,6 @@ export function interactiveActivity(
   const agent = agents.get(job.currentAgentId);
   if (!agent || agent.status === "exited") return null;
   return agent.activity === "idle" || agent.activity === "waiting" ? agent.activity : null;
-}
-
-export function isFinished(status: JobStatus): boolean {
-  return status === "done" || status === "failed" || status === "cancelled";
 }
 
 export const COLOR_LABEL: Record<CardColor, string> = {

@@ -1,6 +1,6 @@
 /** An agent's output as a list ordered by seq: merging REST pages, the WS backlog and live
  * events (which may overlap) without duplicates. */
-import type { OutputEvent } from "../api/types";
+import type { OutputEvent } from "../../api/types";
 
 export function mergeEvents(existing: OutputEvent[], incoming: OutputEvent[]): OutputEvent[] {
   if (incoming.length === 0) return existing;

@@ -1,6 +1,6 @@
 /** The one WebSocket: connects, reconnects with backoff, batches incoming envelopes, and keeps
  * agent-output subscriptions alive across reconnects (re-subscribing after the last seq seen). */
-import type { OutputEvent } from "../api/types";
+import type { OutputEvent } from "../../api/types";
 import { parseMessage, type ClientMessage, type ConnectionState, type ServerMessage } from "./messages";
 
 export interface SocketOptions {

@@ -2,13 +2,13 @@
  * agent-output subscriptions. */
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { getToken, onAuthRequired } from "../api/auth";
-import type { Job } from "../api/types";
+import { getToken, onAuthRequired } from "../../api/auth";
+import type { Job } from "../../api/types";
 import { invalidationsFor } from "./invalidation";
 import { finishedTransitions, initialLiveState, liveReducer, type LiveAction, type LiveState } from "./liveReducer";
-import type { ServerMessage } from "./messages";
+import type { ServerMessage } from "../socket/messages";
 import { notify } from "./notify";
-import { LiveSocket, socketUrl, type OutputListener } from "./socket";
+import { LiveSocket, socketUrl, type OutputListener } from "../socket/socket";
 
 interface LiveContextValue {
   state: LiveState;

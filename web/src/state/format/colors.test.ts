@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Agent, JobStatus } from "../api/types";
-import { makeAgent, makeJob } from "../test/fixtures";
+import type { Agent, JobStatus } from "../../api/types";
+import { makeAgent, makeJob } from "../../test/fixtures";
 import { cardColor, interactiveActivity } from "./colors";
 
 const job = (status: JobStatus, interactive = false) => ({ status, interactive });

@@ -1,8 +1,8 @@
 /** Loads an agent's output (REST pages from the start), then follows it live over the socket
  * from the last seq seen. After a reconnect it catches up from the last seq over REST. */
 import { useEffect, useRef, useState } from "react";
-import { getAgentOutput } from "../api/endpoints";
-import type { OutputEvent } from "../api/types";
+import { getAgentOutput } from "../../api/endpoints";
+import type { OutputEvent } from "../../api/types";
 import { useLive } from "./LiveProvider";
 import { lastSeq, mergeEvents } from "./outputLog";
 

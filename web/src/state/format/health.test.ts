@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgentWarning } from "../api/types";
+import type { AgentWarning } from "../../api/types";
 import { healthBadge } from "./health";
 
 const warning = (kind: string, message: string): AgentWarning => ({

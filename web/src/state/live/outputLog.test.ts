@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { OutputEvent } from "../api/types";
-import { parseDiff } from "./diff";
+import type { OutputEvent } from "../../api/types";
+import { parseDiff } from "../format/diff";
 import { eventText, mergeEvents, splitToolName, toolSummary } from "./outputLog";
 
 const ev = (seq: number, extra: Partial<OutputEvent> = {}): OutputEvent => ({ seq, kind: "text", ts: seq, data: { text: `t${seq}` }, ...extra });
