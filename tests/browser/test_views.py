@@ -1,7 +1,7 @@
 """The dashboard's other views, in a real Chromium against the real server and `claude`: the
 Changes tab, the job actions, Timeline, Settings, Notes, Locks, the interactive terminal (its
-size, and the blue card of an idle interactive agent), theme and shortcuts, projects, and
-the browser notification a question raises.
+size, and the blue card of an idle interactive agent), theme and shortcuts, projects, the
+browser notification a question raises, and the Questions view's history.
 
 Each test drives the page the way a person does and checks both what the page shows and what the
 server did (over REST). The module shares one server, so jobs are told apart by id.
@@ -529,6 +529,62 @@ def test_a_question_raises_a_browser_notification(
     ]
     api.post(f"/api/questions/{pending['id']}/answer", json={"answer": "yes"})
     assert wait_job(api, job["id"])["status"] == "done"
+
+
+def test_questions_view_lists_pending_first_then_the_answered_and_expired(
+    page: Page, api: httpx.Client, model: ScriptedAnthropic
+) -> None:
+    lapsed, asked = f"Ship it tonight? {unique('q')}", f"Which fruit? {unique('q')}"
+    marker = model.add_script(
+        unique("b-history"),
+        [
+            {"tool": "ask_user", "input": {"question": lapsed, "timeout_ms": 300}},
+            {"tool": "ask_user", "input": {"question": asked}},
+            {"text": "user picked {{last_result.answer}}"},
+        ],
+    )
+    job = create(api, description=f"ask twice {marker}")
+
+    def pending() -> dict[str, Any] | None:
+        return next(
+            (
+                q
+                for q in api.get("/api/questions", params={"status": "pending"}).json()
+                if q["question"] == asked
+            ),
+            None,
+        )
+
+    question = wait_until(pending, timeout=60, what="the second question pending")
+    [expired] = [
+        q
+        for q in api.get("/api/questions", params={"status": "expired"}).json()
+        if q["question"] == lapsed
+    ]
+
+    page.get_by_test_id("questions-button").click()
+    view = page.get_by_test_id("questions")
+    waiting = view.get_by_test_id("questions-pending")
+    expect(waiting.get_by_test_id(f"question-{question['id']}")).to_contain_text(asked)
+    history = view.get_by_test_id("question-history")
+    record = history.get_by_test_id(f"history-{expired['id']}")
+    expect(record).to_have_attribute("data-status", "expired")
+    expect(record).to_contain_text(lapsed)
+    expect(record.get_by_test_id("history-answer")).to_contain_text("without an answer")
+
+    box = waiting.get_by_test_id(f"question-{question['id']}")
+    box.get_by_test_id("answer-input").fill("mango")
+    box.get_by_test_id("answer-submit").click()
+    answered = history.get_by_test_id(f"history-{question['id']}")
+    expect(answered).to_have_attribute("data-status", "answered")
+    expect(answered.get_by_test_id("history-answer")).to_contain_text("mango")
+    expect(waiting.get_by_test_id(f"question-{question['id']}")).to_have_count(0)
+    # newest closed first: the one just answered sits above the one that expired
+    ids = history.locator("li").evaluate_all("items => items.map(item => item.dataset.testid)")
+    assert ids.index(f"history-{question['id']}") < ids.index(f"history-{expired['id']}")
+    shot(page, "questions-history")
+    done = wait_job(api, job["id"])
+    assert done["status"] == "done" and done["result"] == "user picked mango", done
 
 
 def test_theme_toggle_and_keyboard_shortcuts(page: Page) -> None:
