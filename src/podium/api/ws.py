@@ -58,7 +58,7 @@ def _snapshot(services: Services) -> Snapshot:
 
 
 async def _send(socket: WebSocket, message: Message) -> None:
-    await socket.send_text(message.model_dump_json(by_alias=True))
+    await socket.send_text(message.wire())
 
 
 @router.websocket("/ws")
