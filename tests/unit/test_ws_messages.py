@@ -57,6 +57,8 @@ def test_the_openapi_document_carries_the_union(tmp_path: Path) -> None:
         name = ref.rsplit("/", 1)[-1]
         assert {"type", "data", "ts"} <= set(schemas[name]["required"]), name
     assert "/api/ws/schema" in document["paths"]
+    terminal = schemas["TerminalMessage"]["discriminator"]["mapping"]
+    assert set(terminal) == {"hello", "activity", "exit"}
 
 
 def test_agent_output_wire_is_the_model_serialisation() -> None:

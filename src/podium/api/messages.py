@@ -1,4 +1,5 @@
-"""Every message the server sends on /ws, as one discriminated union (`ServerMessage`).
+"""Every message the server sends on /ws, as one discriminated union (`ServerMessage`), and
+the JSON messages of an interactive agent's terminal socket (`TerminalMessage`).
 
 The bus's messages live next to their features' models (jobs/schemas.py, agents/service.py,
 ...); the few only /ws sends (the snapshot, an agent's backlog, errors, pong) are here. The union
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from podium.agents.service import Agent, AgentOutput, AgentUpdated, OutputEvent
 from podium.appsettings.service import AppSettings, SettingsUpdated
@@ -106,6 +107,40 @@ ServerMessage = Annotated[
 
 server_message = TypeAdapter[Any](ServerMessage)
 
+
+class _TerminalMessageBase(ApiModel):
+    """/ws/terminal/{agentId} sends flat JSON text frames (between its binary screen frames)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class TerminalHello(_TerminalMessageBase):
+    """The first frame: whether the agent runs, its activity, and its pane's size if known."""
+
+    type: Literal["hello"] = "hello"
+    agent_id: str
+    alive: bool
+    activity: str | None
+    cols: int | None = None
+    rows: int | None = None
+
+
+class TerminalActivity(_TerminalMessageBase):
+    type: Literal["activity"] = "activity"
+    activity: str
+
+
+class TerminalExit(_TerminalMessageBase):
+    """The agent's session ended; the server closes the socket after it."""
+
+    type: Literal["exit"] = "exit"
+
+
+TerminalMessage = Annotated[
+    TerminalHello | TerminalActivity | TerminalExit, Field(discriminator="type")
+]
+terminal_message = TypeAdapter[Any](TerminalMessage)
+
 # Each member of the union, for checks that walk them.
 SERVER_MESSAGES: tuple[type[Message], ...] = get_args(get_args(ServerMessage)[0])
 
@@ -125,12 +160,14 @@ def openapi_with_messages(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title, version=app.version, routes=app.routes, description=app.description
     )
-    union = server_message.json_schema(mode="serialization", ref_template=_REF)
     components: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
-    for name, schema in union.pop("$defs", {}).items():
-        known = components.setdefault(name, schema)
-        if known != schema:
-            raise RuntimeError(f"OpenAPI component {name} differs between REST and /ws")
-    components["ServerMessage"] = union
+    unions = (("ServerMessage", server_message), ("TerminalMessage", terminal_message))
+    for title, adapter in unions:
+        union = adapter.json_schema(mode="serialization", ref_template=_REF)
+        for name, schema in union.pop("$defs", {}).items():
+            known = components.setdefault(name, schema)
+            if known != schema:
+                raise RuntimeError(f"OpenAPI component {name} differs between REST and sockets")
+        components[title] = union
     app.openapi_schema = document
     return document

@@ -1,7 +1,8 @@
 """/ws/terminal/{agentId}: an interactive agent's terminal, live, for any number of viewers.
 
-Server -> client: first a JSON text frame `{"type": "hello", "agentId", "alive", "activity",
-"cols", "rows"}`, then binary frames of raw terminal bytes (the scrollback and screen from
+Server -> client (the JSON frames are `TerminalMessage` in api/messages.py and the OpenAPI
+document): first a JSON text frame `{"type": "hello", "agentId", "alive", "activity", "cols",
+"rows"}`, then binary frames of raw terminal bytes (the scrollback and screen from
 `tmux capture-pane`, then everything the pane prints), JSON `{"type": "activity", "activity"}`
 when the agent turns busy/idle/waiting, and `{"type": "exit"}` when its session ends.
 Client -> server: `{"type": "input", "data": "..."}` (typed as is; `\\r`/`\\n` press Enter) and
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -23,7 +23,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from podium.agents import repository
 from podium.agents.interactive.tmux import TmuxError
 from podium.agents.service import AgentUpdated
+from podium.api.messages import TerminalActivity, TerminalExit, TerminalHello
 from podium.events import Event
+from podium.schemas import ApiModel
 from podium.services import Services
 
 log = logging.getLogger(__name__)
@@ -58,24 +60,19 @@ async def terminal(socket: WebSocket, agent_id: str) -> None:
     sender: asyncio.Task[None] | None = None
     try:
         alive = await asyncio.to_thread(sessions.is_alive, agent_id)
-        hello: dict[str, Any] = {
-            "type": "hello",
-            "agentId": agent_id,
-            "alive": alive,
-            "activity": row["activity"],
-        }
+        hello = TerminalHello(agent_id=agent_id, alive=alive, activity=row["activity"])
         screen = b""
         if alive:
             with contextlib.suppress(TmuxError):
                 name_size = await asyncio.to_thread(sessions.tmux.size, f"podium-{agent_id}")
-                hello["cols"], hello["rows"] = name_size
+                hello.cols, hello.rows = name_size
             with contextlib.suppress(TmuxError):
                 screen = await asyncio.to_thread(sessions.screen, agent_id, SCROLLBACK_LINES)
-        await socket.send_text(json.dumps(hello))
+        await _send(socket, hello)
         if screen:
             await socket.send_bytes(screen)
         if not alive:
-            await socket.send_text(json.dumps({"type": "exit"}))
+            await _send(socket, TerminalExit())
             await socket.close()
             return
         sender = asyncio.create_task(_send_loop(socket, queue))
@@ -100,7 +97,7 @@ async def _pump_updates(updates: Any, queue: asyncio.Queue[Any], activity: str |
         agent = (await updates.get()).message.data
         if agent.activity is not None and agent.activity != activity:
             activity = agent.activity
-            queue.put_nowait({"type": "activity", "activity": activity})
+            queue.put_nowait(TerminalActivity(activity=activity))
         if agent.status == "exited":
             queue.put_nowait(_END)
 
@@ -120,12 +117,16 @@ async def _send_loop(socket: WebSocket, queue: asyncio.Queue[Any]) -> None:
                 await socket.send_bytes(b"".join(pending))
                 pending.clear()
             if item is _END:
-                await socket.send_text(json.dumps({"type": "exit"}))
+                await _send(socket, TerminalExit())
                 await socket.close()
                 return
-            await socket.send_text(json.dumps(item))
+            await _send(socket, item)
         if pending:
             await socket.send_bytes(b"".join(pending))
+
+
+async def _send(socket: WebSocket, message: ApiModel) -> None:
+    await socket.send_text(message.model_dump_json(by_alias=True))
 
 
 async def _handle(services: Services, agent_id: str, message: Any, *, viewer: object) -> None:

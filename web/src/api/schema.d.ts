@@ -1416,6 +1416,55 @@ export interface components {
             data: components["schemas"]["Template"];
         };
         ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"];
+        /** TerminalActivity */
+        TerminalActivity: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "activity";
+            /** Activity */
+            activity: string;
+        };
+        /**
+         * TerminalExit
+         * @description The agent's session ended; the server closes the socket after it.
+         */
+        TerminalExit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "exit";
+        };
+        /**
+         * TerminalHello
+         * @description The first frame: whether the agent runs, its activity, and its pane's size if known.
+         */
+        TerminalHello: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hello";
+            /** Agentid */
+            agentId: string;
+            /** Alive */
+            alive: boolean;
+            /** Activity */
+            activity: string | null;
+            /**
+             * Cols
+             * @default null
+             */
+            cols: number | null;
+            /**
+             * Rows
+             * @default null
+             */
+            rows: number | null;
+        };
+        TerminalMessage: components["schemas"]["TerminalHello"] | components["schemas"]["TerminalActivity"] | components["schemas"]["TerminalExit"];
     };
     responses: never;
     parameters: never;

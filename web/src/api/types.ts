@@ -46,6 +46,8 @@ export type ServerMessageType = ServerMessage["type"];
 /** The message of one `type`, e.g. `MessageOf<"job.updated">`. */
 export type MessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
 export type Snapshot = Schemas["SnapshotData"];
+/** The JSON frames of an interactive agent's terminal socket (/ws/terminal/{agentId}). */
+export type TerminalMessage = Schemas["TerminalMessage"];
 
 // ---- coordination (questions, notes, locks, status history) --------------------------------
 // Views treat a 404 from these as "not available on this server" and show an empty state.

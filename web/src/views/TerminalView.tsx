@@ -9,6 +9,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { getToken } from "../api/auth";
+import type { TerminalMessage } from "../api/types";
 
 /** How long the container must keep its size before the pane is resized (a drag resizes often). */
 const RESIZE_DEBOUNCE_MS = 120;
@@ -88,20 +89,20 @@ export default function TerminalView({ agentId }: { agentId: string | null }) {
         terminal.write(new Uint8Array(message.data));
         return;
       }
-      let data: { type?: string; alive?: boolean; activity?: string | null; cols?: number; rows?: number };
+      let data: TerminalMessage;
       try {
-        data = JSON.parse(String(message.data));
+        data = JSON.parse(String(message.data)) as TerminalMessage;
       } catch {
         return;
       }
       if (data.type === "hello") {
-        live = data.alive !== false;
+        live = data.alive;
         // The pane takes this viewer's size; with no room to measure, draw at the pane's own.
         if (!fitAndSend() && data.cols && data.rows) terminal.resize(data.cols, data.rows);
-        setActivity(data.activity ?? null);
+        setActivity(data.activity);
         setState("connected");
       } else if (data.type === "activity") {
-        setActivity(data.activity ?? null);
+        setActivity(data.activity);
       } else if (data.type === "exit") {
         ended = true;
         setState("ended");
