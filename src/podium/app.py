@@ -15,6 +15,7 @@ from podium.api.messages import openapi_with_messages
 from podium.api.routes import agents, coordination, insights, jobs, projects
 from podium.api.routes import settings as settings_routes
 from podium.api.security import RequestGuard
+from podium.api.strict_json import RejectNonFiniteJson
 from podium.config import PROJECT_ROOT, Settings
 from podium.services import Services
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     ):
         app.include_router(router)
     _mount_dashboard(app, WEB_DIST)
+    app.add_middleware(RejectNonFiniteJson)
     app.add_middleware(
         RequestGuard,
         bind_host=settings.host,

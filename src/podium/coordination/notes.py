@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Literal
 
+from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 
@@ -41,7 +42,7 @@ class NoteDeleted(Message):
 
 
 class NoteWrite(ApiModel):
-    value: str
+    value: str = Field(max_length=MAX_VALUE)
 
 
 class NoteService:

@@ -13,7 +13,7 @@ from podium.events import EventBus, IdRef, Message, wait_for
 from podium.ids import new_id, now, to_datetime
 from podium.jobs import repository as jobs_repository
 from podium.jobs.states import JobStatus
-from podium.schemas import ApiModel
+from podium.schemas import ApiModel, Text
 
 
 class Question(ApiModel):
@@ -43,7 +43,7 @@ class QuestionExpired(Message):
 
 
 class AnswerBody(ApiModel):
-    answer: str
+    answer: Text
 
 
 class QuestionService:

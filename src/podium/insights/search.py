@@ -19,9 +19,10 @@ class SearchHit(ApiModel):
 
 def fts_query(user_query: str) -> str:
     """Each word becomes a quoted term, so user input can never be FTS5 syntax; a trailing `*`
-    on a word keeps its prefix search."""
+    on a word keeps its prefix search. FTS5 reads the query as a C string, so a NUL would end
+    it inside a quoted term: NULs separate words like spaces do."""
     terms = []
-    for word in user_query.split():
+    for word in user_query.replace("\x00", " ").split():
         prefix = word.endswith("*")
         word = word.rstrip("*").replace('"', '""')
         if word:

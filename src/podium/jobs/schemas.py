@@ -2,40 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from podium.events import IdRef, Message
 from podium.jobs.states import JobStatus
-from podium.schemas import ApiModel
+from podium.schemas import MAX_LIST, ApiModel, Id, Name, PathText, Text, reject_null
 
 StopMode = Literal["turns", "budget", "time", "completion"]
 RetryPolicy = Literal["none", "same", "analyze"]
 COMPLETION_CHECK_KINDS = ("diff_not_empty", "no_error_in_output", "custom_command:")
+MAX_CONTEXT = 100_000
+MAX_REPEAT_SEC = 366 * 24 * 3600
 
 
 class JobCreate(ApiModel):
-    description: str
-    title: str | None = None
+    description: Text
+    title: Name | None = None
     priority: int = Field(0, ge=-10, le=10)
-    model: str | None = None
-    work_dir: str | None = None
+    model: Name | None = None
+    work_dir: PathText | None = None
     max_turns: int | None = Field(None, ge=1, le=10_000)
     stop_mode: StopMode | None = None
-    stop_value: float | None = None
-    depends_on: list[str] = Field(default_factory=list)
+    # Turns, US dollars or minutes; a year of minutes is the largest that means anything.
+    stop_value: float | None = Field(None, le=1_000_000)
+    depends_on: list[Id] = Field(default_factory=list, max_length=MAX_LIST)
     use_worktree: bool = False
     interactive: bool = False
     context: dict[str, Any] = Field(default_factory=dict)
-    template_id: str | None = None
-    repeat_interval_sec: int | None = Field(None, ge=1)
+    template_id: Id | None = None
+    repeat_interval_sec: int | None = Field(None, ge=1, le=MAX_REPEAT_SEC)
     scheduled_at: datetime | None = None
     retry_policy: RetryPolicy = "none"
-    completion_checks: list[str] = Field(default_factory=list)
-    project_id: str | None = None
-    parent_job_id: str | None = None
+    completion_checks: list[PathText] = Field(default_factory=list, max_length=20)
+    project_id: Id | None = None
+    parent_job_id: Id | None = None
+
+    @field_validator("context")
+    @classmethod
+    def _context_size(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(value, default=str)) > MAX_CONTEXT:
+            raise ValueError(f"context is limited to {MAX_CONTEXT} characters of JSON")
+        return value
 
     @field_validator("description")
     @classmethod
@@ -63,17 +75,22 @@ class JobCreate(ApiModel):
 
 
 class JobPatch(ApiModel):
-    """Fields a user may change after creation; the rest are fixed once the job exists."""
+    """Fields a user may change after creation; the rest are fixed once the job exists. A field
+    left out stays as it is; only projectId may be set to null (leaving its project)."""
 
-    title: str | None = None
-    priority: int | None = Field(None, ge=-10, le=10)
-    flagged: bool | None = None
-    archived: bool | None = None
-    project_id: str | None = None
+    title: Name | SkipJsonSchema[None] = None
+    priority: int | SkipJsonSchema[None] = Field(None, ge=-10, le=10)
+    flagged: bool | SkipJsonSchema[None] = None
+    archived: bool | SkipJsonSchema[None] = None
+    project_id: Id | None = None
+
+    _not_null = field_validator("title", "priority", "flagged", "archived", mode="before")(
+        reject_null
+    )
 
 
 class ContinueBody(ApiModel):
-    message: str
+    message: Text
 
     @field_validator("message")
     @classmethod

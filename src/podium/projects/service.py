@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import field_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +14,7 @@ from podium.db.tables import jobs, projects, templates
 from podium.errors import Conflict, NotFound
 from podium.events import EventBus, IdRef, Message
 from podium.ids import new_id, now, to_datetime
-from podium.schemas import ApiModel
+from podium.schemas import ApiModel, Name, PathText, Text, reject_null
 
 
 def _not_blank(value: str) -> str:
@@ -23,7 +24,7 @@ def _not_blank(value: str) -> str:
 
 
 class ProjectCreate(ApiModel):
-    name: str
+    name: Name
     _name = field_validator("name")(_not_blank)
 
 
@@ -35,18 +36,21 @@ class Project(ApiModel):
 
 
 class TemplateCreate(ApiModel):
-    name: str
-    content: str
-    model: str | None = None
-    work_dir: str | None = None
+    name: Name
+    content: Text
+    model: Name | None = None
+    work_dir: PathText | None = None
     _name = field_validator("name", "content")(_not_blank)
 
 
 class TemplatePatch(ApiModel):
-    name: str | None = None
-    content: str | None = None
-    model: str | None = None
-    work_dir: str | None = None
+    """A field left out stays as it is; model and workDir may be cleared with null."""
+
+    name: Name | SkipJsonSchema[None] = None
+    content: Text | SkipJsonSchema[None] = None
+    model: Name | None = None
+    work_dir: PathText | None = None
+    _not_null = field_validator("name", "content", mode="before")(reject_null)
 
 
 class Template(ApiModel):

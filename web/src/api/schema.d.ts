@@ -773,17 +773,18 @@ export interface components {
         };
         /**
          * JobPatch
-         * @description Fields a user may change after creation; the rest are fixed once the job exists.
+         * @description Fields a user may change after creation; the rest are fixed once the job exists. A field
+         *     left out stays as it is; only projectId may be set to null (leaving its project).
          */
         JobPatch: {
             /** Title */
-            title?: string | null;
+            title?: string;
             /** Priority */
-            priority?: number | null;
+            priority?: number;
             /** Flagged */
-            flagged?: boolean | null;
+            flagged?: boolean;
             /** Archived */
-            archived?: boolean | null;
+            archived?: boolean;
             /** Projectid */
             projectId?: string | null;
         };
@@ -1005,12 +1006,15 @@ export interface components {
             /** Workdir */
             workDir?: string | null;
         };
-        /** TemplatePatch */
+        /**
+         * TemplatePatch
+         * @description A field left out stays as it is; model and workDir may be cleared with null.
+         */
         TemplatePatch: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Content */
-            content?: string | null;
+            content?: string;
             /** Model */
             model?: string | null;
             /** Workdir */

@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from podium.agents.service import Agent, OutputPage
 from podium.api.deps import AgentsDep
+from podium.schemas import MAX_ID, MAX_OFFSET, MAX_SQLITE_INT
 
 router = APIRouter(prefix="/api/agents", tags=["agents"])
 
@@ -17,9 +18,9 @@ router = APIRouter(prefix="/api/agents", tags=["agents"])
 @router.get("")
 async def list_agents(
     agents: AgentsDep,
-    job_id: Annotated[str | None, Query(alias="jobId")] = None,
+    job_id: Annotated[str | None, Query(alias="jobId", max_length=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[Agent]:
     return agents.list(job_id, limit, offset)
 
@@ -33,7 +34,7 @@ async def get_agent(agent_id: str, agents: AgentsDep) -> Agent:
 async def agent_output(
     agent_id: str,
     agents: AgentsDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SQLITE_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> OutputPage:
     """Events with seq greater than `after`; page on with `nextAfter`."""

@@ -10,17 +10,19 @@ from pydantic import Field
 
 from podium.api.deps import ServicesDep
 from podium.coordination.locks import Lock, normalise_path
-from podium.coordination.notes import Note, NoteWrite
+from podium.coordination.notes import MAX_KEY, Note, NoteWrite
 from podium.coordination.questions import AnswerBody, Question
 from podium.coordination.status import StatusUpdate
 from podium.errors import NotFound
-from podium.schemas import ApiModel
+from podium.schemas import MAX_ID, MAX_LIST, MAX_PATH, ApiModel, Name, PathText
 
 router = APIRouter(tags=["coordination"])
 
 
 @router.get("/api/notes")
-async def list_notes(services: ServicesDep, prefix: str | None = None) -> list[Note]:
+async def list_notes(
+    services: ServicesDep, prefix: Annotated[str | None, Query(max_length=MAX_KEY)] = None
+) -> list[Note]:
     return services.notes.list(prefix)
 
 
@@ -43,8 +45,8 @@ async def delete_note(key: str, services: ServicesDep) -> None:
 @router.get("/api/questions")
 async def list_questions(
     services: ServicesDep,
-    status_: Annotated[str | None, Query(alias="status")] = None,
-    job_id: Annotated[str | None, Query(alias="jobId")] = None,
+    status_: Annotated[str | None, Query(alias="status", max_length=MAX_ID)] = None,
+    job_id: Annotated[str | None, Query(alias="jobId", max_length=MAX_ID)] = None,
 ) -> list[Question]:
     return services.questions.list(status_, job_id)
 
@@ -61,8 +63,8 @@ async def status_history(job_id: str, services: ServicesDep) -> list[StatusUpdat
 
 
 class LockRequest(ApiModel):
-    files: list[str] = Field(min_length=1)
-    reason: str = ""
+    files: list[PathText] = Field(min_length=1, max_length=MAX_LIST)
+    reason: Name = ""
     owner: str = Field("user", min_length=1, max_length=100)
     timeout_sec: float = Field(0, ge=0, le=3600)
 
@@ -81,8 +83,8 @@ async def list_locks(services: ServicesDep) -> list[Lock]:
 @router.get("/api/locks/check")
 async def check_lock(
     services: ServicesDep,
-    file: str,
-    agent_id: Annotated[str, Query(alias="agentId")] = "",
+    file: Annotated[str, Query(max_length=MAX_PATH)],
+    agent_id: Annotated[str, Query(alias="agentId", max_length=MAX_ID)] = "",
 ) -> LockCheck:
     """Would `agentId` be allowed to edit `file` now? (Read-only: takes nothing.)"""
     path = normalise_path(file, services.settings_base_dir())

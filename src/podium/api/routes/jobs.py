@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import Field
 
 from podium.api.deps import JobsDep
 from podium.jobs.schemas import ContinueBody, Job, JobCreate, JobPatch
+from podium.schemas import MAX_ID, MAX_NAME, MAX_OFFSET
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -21,13 +23,16 @@ async def create_job(body: JobCreate, jobs: JobsDep) -> Job:
 async def list_jobs(
     jobs: JobsDep,
     response: Response,
-    status_: Annotated[list[str] | None, Query(alias="status")] = None,
-    project_id: Annotated[str | None, Query(alias="projectId")] = None,
-    parent_job_id: Annotated[str | None, Query(alias="parentJobId")] = None,
+    status_: Annotated[
+        list[Annotated[str, Field(max_length=MAX_NAME)]] | None,
+        Query(alias="status", max_length=20),
+    ] = None,
+    project_id: Annotated[str | None, Query(alias="projectId", max_length=MAX_ID)] = None,
+    parent_job_id: Annotated[str | None, Query(alias="parentJobId", max_length=MAX_ID)] = None,
     archived: Annotated[Literal["true", "false", "all"], Query()] = "false",
     flagged: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[Job]:
     """Newest first, paged; `X-Total-Count` gives the size of the whole filtered list."""
     statuses = [s for value in status_ or [] for s in value.split(",") if s]
