@@ -96,3 +96,52 @@ def api_output(server: PodiumServer, agent_id: str) -> list[dict[str, str]]:
     with server.client() as api:
         events: list[dict[str, str]] = api.get(f"/api/agents/{agent_id}/output").json()["events"]
     return events
+
+
+def test_copied_env_is_never_committed_even_when_only_the_main_checkout_ignores_it(
+    make_server: Callable[..., PodiumServer],
+    model: ScriptedAnthropic,
+    repo: Path,
+    tmp_path: Path,
+) -> None:
+    """The main checkout ignores .env through a .gitignore that is not committed, so the
+    worktree (checked out from HEAD) has no rule for it: neither the agent's own `git add -A`
+    nor Podium's commit at the end may take the copied .env into the pushed branch."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    subprocess.run(["git", "-C", str(repo), "remote", "add", "origin", str(remote)], check=True)
+    (repo / ".gitignore").write_text(".env\n.env.local\n")  # uncommitted
+    (repo / ".env").write_text("SECRET=from-dotenv\n")
+    (repo / ".env.local").write_text("LOCAL_SECRET=from-dotenv-local\n")
+    server = make_server()
+    marker = model.add_script(
+        "worktree-env",
+        [
+            {
+                "tool": "Bash",
+                "input": {
+                    "command": "cat .env; git add -A && git -c user.name=agent "
+                    "-c user.email=agent@localhost commit -qm 'agent commit'; git log --oneline"
+                },
+            },
+            {"tool": "Write", "input": {"file_path": "{{prompt}}", "content": "feature\n"}},
+            {"text": "feature written"},
+        ],
+    )
+    with server.client() as api:
+        job = create(api, description=f"feature.txt {marker}", workDir=str(repo), useWorktree=True)
+        done = wait_job(api, job["id"])
+        assert done["status"] == "done", done
+        agent = api.get("/api/agents", params={"jobId": job["id"]}).json()[0]
+    bash_output = [e["text"] for e in api_output(server, agent["id"]) if e["kind"] == "tool_result"]
+    assert "from-dotenv" in bash_output[0], "the agent had the copied .env to run with"
+    branch = f"podium/{job['id']}"
+    committed = subprocess.run(
+        ["git", "-C", str(remote), "log", branch, "--format=", "--name-only"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "feature.txt" in committed, committed
+    assert ".env" not in committed and ".env.local" not in committed, committed
+    assert (repo / ".env").read_text() == "SECRET=from-dotenv\n", "the main checkout keeps it"

@@ -54,13 +54,40 @@ def ensure_worktree(work_dir: Path, job_id: str) -> Worktree:
         _git(tree.repo_root, "worktree", "add", str(tree.path), tree.branch)
     else:
         _git(tree.repo_root, "worktree", "add", "-b", tree.branch, str(tree.path), "HEAD")
-    # Git-ignored local config a project needs to run (.env files) comes along; being ignored,
-    # it is never committed from the worktree.
-    for env_file in tree.repo_root.glob(".env*"):
+    _copy_local_config(tree)
+    return tree
+
+
+def _copy_local_config(tree: Worktree) -> None:
+    """Local config a project needs to run (.env files) comes along when the main checkout
+    ignores it. That ignore may live only there (an uncommitted .gitignore; the worktree's comes
+    from HEAD), so each copied name is also listed in the repository's shared info/exclude (an
+    agent's own `git add -A` passes it by) and recorded in the worktree's private git dir, from
+    which finish_worktree keeps it out of the commit explicitly."""
+    copied = []
+    for env_file in sorted(tree.repo_root.glob(".env*")):
         target = tree.path / env_file.name
         if env_file.is_file() and not target.exists() and _ignored(tree.repo_root, env_file):
             shutil.copy2(env_file, target)
-    return tree
+            copied.append(env_file.name)
+    if copied:
+        _exclude(tree.repo_root, [f"/{name}" for name in copied])
+        record = _copied_record(tree.path)
+        known = record.read_text().split() if record.exists() else []
+        record.write_text("".join(f"{name}\n" for name in dict.fromkeys([*known, *copied])))
+
+
+def _copied_record(worktree_path: Path) -> Path:
+    """Kept in the worktree's own git dir: never part of the work tree, gone with it."""
+    git_dir = Path(_git(worktree_path, "rev-parse", "--git-dir"))
+    if not git_dir.is_absolute():
+        git_dir = worktree_path / git_dir
+    return git_dir / "podium-copied-files"
+
+
+def _copied_files(worktree_path: Path) -> list[str]:
+    record = _copied_record(worktree_path)
+    return record.read_text().split() if record.exists() else []
 
 
 def _ignored(repo_root: Path, path: Path) -> bool:
@@ -69,22 +96,31 @@ def _ignored(repo_root: Path, path: Path) -> bool:
 
 
 def _ignore_worktrees_dir(repo_root: Path) -> None:
+    _exclude(repo_root, [f"/{WORKTREES_DIR}/"])
+
+
+def _exclude(repo_root: Path, patterns: list[str]) -> None:
+    """Add patterns to the repository's info/exclude (shared by all its worktrees)."""
     exclude = Path(_git(repo_root, "rev-parse", "--git-path", "info/exclude"))
     if not exclude.is_absolute():
         exclude = repo_root / exclude
     exclude.parent.mkdir(parents=True, exist_ok=True)
     existing = exclude.read_text() if exclude.exists() else ""
-    if f"/{WORKTREES_DIR}/" not in existing.splitlines():
+    missing = [p for p in patterns if p not in existing.splitlines()]
+    if missing:
         with exclude.open("a") as handle:
-            handle.write(f"\n/{WORKTREES_DIR}/\n")
+            handle.write("\n" + "".join(f"{p}\n" for p in missing))
 
 
 def finish_worktree(tree: Worktree, *, title: str, succeeded: bool) -> str | None:
     """Commit what the agent left, push the branch, open a PR on success; returns its URL."""
     pr_url: str | None = None
     if tree.path.is_dir():
-        _git(tree.path, "add", "-A")
-        if _git(tree.path, "status", "--porcelain"):
+        copied = _copied_files(tree.path)
+        _git(tree.path, "add", "-A")  # copied files are in info/exclude: left out
+        if copied:  # unless something staged them anyway (git add -f): taken out again
+            _git(tree.path, "rm", "-q", "--cached", "--ignore-unmatch", "--", *copied)
+        if _git(tree.path, "diff", "--cached", "--name-only"):
             _git(
                 tree.path,
                 "-c",
