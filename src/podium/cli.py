@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from podium.config import Settings
 from podium.lock_cli import lock_app
+from podium.private_data import PRIVATE_UMASK, is_loopback, make_data_private
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Podium: many agents, one repo.")
 
@@ -52,6 +54,7 @@ def serve(
     ] = False,
 ) -> None:
     """Start the API, the dashboard, the MCP server and the dispatcher."""
+    os.umask(PRIVATE_UMASK)  # before anything is written, the demo's files included
     demo_mode = None
     if demo:
         from podium.demo.mode import prepare
@@ -62,6 +65,14 @@ def serve(
         settings.port = port
     if host is not None:
         settings.host = host
+    if not is_loopback(settings.host) and not settings.auth_token:
+        typer.echo(
+            f"podium: HOST={settings.host} lets other machines reach this server, which runs "
+            "code: set AUTH_TOKEN (every API call must then carry it) or bind to 127.0.0.1",
+            err=True,
+        )
+        raise typer.Exit(2)
+    make_data_private(settings)
     from podium.error_tracking import start_error_tracking
 
     try:

@@ -41,11 +41,6 @@ def missing_tools(settings: Settings) -> list[str]:
 
 
 async def run_server(settings: Settings, demo: Demo | None = None) -> None:
-    if settings.host in ("0.0.0.0", "::", "") and not settings.auth_token:
-        log.warning(
-            "listening on every interface without AUTH_TOKEN: anyone who can reach this port "
-            "can run agents on this machine"
-        )
     for problem in missing_tools(settings):
         log.warning(problem)
     services = Services.build(settings)

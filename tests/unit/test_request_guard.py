@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from podium.api.security import RequestGuard
+from podium.api.security import RequestGuard, interface_addresses
 
 
 def client(**kwargs: object) -> TestClient:
@@ -41,8 +43,16 @@ def test_origin_rules() -> None:
 
 def test_host_rules() -> None:
     assert client().get("/api/things", headers={"Host": "evil.example"}).status_code == 403
+
+
+def test_host_rules_of_a_wildcard_bind() -> None:
+    """Every interface: the machine's own names and addresses, never a rebound foreign name."""
     wide = client(bind_host="0.0.0.0")
-    assert wide.get("/api/things", headers={"Host": "my-box.lan:3456"}).status_code == 200
+    own = [socket.gethostname(), "127.0.0.1", "localhost", *sorted(interface_addresses())]
+    for name in own:
+        assert wide.get("/api/things", headers={"Host": f"{name}:3456"}).status_code == 200, name
+    for name in ("evil.example", "my-box.attacker.example:3456", "1.2.3.4:3456"):
+        assert wide.get("/api/things", headers={"Host": name}).status_code == 403, name
 
 
 def test_token_rules() -> None:

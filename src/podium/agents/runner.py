@@ -260,7 +260,9 @@ class AgentRunner:
         return self._settings.codex_bin if provider.name == "codex" else self._settings.claude_bin
 
     def _env(self, agent_id: str, request: LaunchRequest) -> dict[str, str]:
-        env = dict(os.environ)
+        # AUTH_TOKEN guards the API from everyone else; an agent reaches Podium with its own
+        # per-agent token (PODIUM_AGENT_TOKEN), never the user's.
+        env = {key: value for key, value in os.environ.items() if key != "AUTH_TOKEN"}
         env.update(
             {
                 "ORCHESTRATOR_AGENT_ID": agent_id,

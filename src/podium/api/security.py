@@ -1,6 +1,7 @@
 """Guards for a local server that can run code.
 
-- Host must name this server (stops DNS rebinding) unless bound to every interface.
+- Host must name this server (stops DNS rebinding): a loopback name, the bind address, and for a
+  wildcard bind this machine's own host names and interface addresses.
 - A state-changing request or a WebSocket from a foreign Origin is refused: a page the user
   happens to open must not be able to start an agent.
 - With AUTH_TOKEN set, every API and WebSocket call needs it (bearer header, or `token` query
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import hmac
 import json
+import socket
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
+import psutil
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,6 +30,40 @@ def _hostname(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+def interface_addresses() -> set[str]:
+    """This machine's interface addresses, as a Host header writes them."""
+    names = set()
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET:
+                names.add(address.address)
+            elif address.family == socket.AF_INET6:
+                names.add(f"[{address.address.split('%', 1)[0].lower()}]")
+    return names
+
+
+class HostNames:
+    """The names a request's Host header may carry. For a wildcard bind: this machine's host
+    names (read once; the FQDN may need DNS) and its interface addresses, read again when an
+    unknown name arrives (addresses change). Any other name, such as an attacker's domain
+    rebound to this machine, is refused."""
+
+    def __init__(self, bind_host: str) -> None:
+        self.wildcard = bind_host in WILDCARD_HOSTS
+        self.known = set(LOOPBACK_NAMES) | {bind_host.lower()}
+        if self.wildcard:
+            hostname = socket.gethostname().lower()
+            self.known |= {hostname, f"{hostname}.local", socket.getfqdn().lower()}
+            self.known |= interface_addresses()
+
+    def allows(self, host: str) -> bool:
+        if host in self.known:
+            return True
+        if self.wildcard:
+            self.known |= interface_addresses()
+        return host in self.known
+
+
 class RequestGuard:
     def __init__(
         self,
@@ -39,8 +76,7 @@ class RequestGuard:
         open_paths: Iterable[str] = ("/api/health",),
     ) -> None:
         self.app = app
-        self.any_host = bind_host in WILDCARD_HOSTS
-        self.allowed_hosts = set(LOOPBACK_NAMES) | {bind_host.lower()}
+        self.hosts = HostNames(bind_host)
         self.port = port
         self.auth_token = auth_token
         self.protected = tuple(protected_prefixes)
@@ -72,7 +108,7 @@ class RequestGuard:
 
     def _check(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str, str] | None:
         host = _hostname(headers.get("host", ""))
-        if not self.any_host and host and host not in self.allowed_hosts:
+        if host and not self.hosts.allows(host):
             return 403, "forbidden_host", f"host {host!r} is not this server"
         method = scope.get("method", "GET")
         origin = headers.get("origin")
