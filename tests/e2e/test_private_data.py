@@ -8,6 +8,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_startup import serve
 from tests.fakes.anthropic_server import ScriptedAnthropic
@@ -39,6 +41,10 @@ def test_agents_lack_auth_token_and_files_are_private(
     with server.client(headers={"Authorization": f"Bearer {TOKEN}"}) as api:
         rebinding = api.get("/api/jobs", headers={"Host": f"attacker.example:{server.port}"})
         assert rebinding.status_code == 403, "the Host check stays on for a wildcard bind"
+        mcp = f"http://127.0.0.1:{server.mcp_port}/hook/lock"
+        foreign = httpx.post(mcp, json={}, headers={"Host": f"attacker.example:{server.mcp_port}"})
+        assert foreign.status_code == 403, "the MCP port's Host check too"
+        assert httpx.post(mcp, json={}).status_code == 401, "own name: on to the credential check"
         job = api.post(
             "/api/jobs", json={"description": f"print env {marker}", "workDir": str(repo)}
         ).json()

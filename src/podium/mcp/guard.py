@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from podium.api.security import LOOPBACK_NAMES, WILDCARD_HOSTS, _hostname
+from podium.api.security import HostNames, _hostname
 from podium.mcp.credentials import AgentCredentials
 
 AGENT_HEADER = b"x-podium-agent-id"
@@ -35,8 +35,7 @@ class McpGuard:
     ) -> None:
         self.app = app
         self.credentials = credentials
-        self.any_host = bind_host in WILDCARD_HOSTS
-        self.allowed_hosts = set(LOOPBACK_NAMES) | {bind_host.lower()}
+        self.hosts = HostNames(bind_host)
         self.hook = hook
         self.state_hook = state_hook
 
@@ -46,7 +45,7 @@ class McpGuard:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = _hostname(headers.get("host", ""))
-        if "origin" in headers or (not self.any_host and host not in self.allowed_hosts):
+        if "origin" in headers or not self.hosts.allows(host):
             await _json(send, 403, {"error": {"code": "forbidden", "message": "not for browsers"}})
             return
         path: str = scope["path"]
