@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import connect
 
+from podium.demo.scripted_anthropic import last_prompt
 from tests.e2e.conftest import wait_job
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.podium_process import PodiumServer, wait_until
@@ -151,3 +152,40 @@ def test_exit_finishes_the_job_and_survives_a_restart(
         finished = wait_job(client, job_id, timeout=20)
         assert finished["status"] == "done", finished
         assert not tmux_alive(server, agent_id)
+
+
+def _prompts(model: ScriptedAnthropic, marker: str) -> list[str]:
+    """The user prompts Claude sent in the conversation that carries `marker`, in order."""
+    bodies = [body for body in model.requests if marker in json.dumps(body)]
+    return [last_prompt(body["messages"]) for body in bodies] if bodies else []
+
+
+def test_semicolons_and_a_128_kib_continue_reach_the_tui(
+    server: PodiumServer, api: httpx.Client, model: ScriptedAnthropic, viewers: list[Viewer]
+) -> None:
+    job_id, agent_id = start_interactive(
+        api,
+        model,
+        [{"text": "READY-EPSILON"}, {"text": "TYPED-ZETA"}, {"text": "LONG-ETA"}],
+    )
+    marker = api.get(f"/api/jobs/{job_id}").json()["description"].split()[-1]
+    viewer = Viewer(server, agent_id)
+    viewers.append(viewer)
+    viewer.wait_to_show("READY-EPSILON", "the first answer")
+    viewer.wait_for(lambda: api.get(f"/api/agents/{agent_id}").json()["activity"] == "idle", "idle")
+
+    # A `;` at the end of a typed chunk is a character, not tmux syntax.
+    viewer.send({"type": "input", "data": "echo one;"})
+    viewer.send({"type": "input", "data": "two;"})
+    viewer.send({"type": "input", "data": "\r"})
+    viewer.wait_to_show("TYPED-ZETA", "the answer to the typed line")
+    assert _prompts(model, marker)[-1] == "echo one;two;"
+
+    # A 128 KiB follow-up is pasted whole and submitted; the request returns at once.
+    line = "a line of a long follow-up; with $HOME, #{pane_id} and 'quotes' "
+    message = "".join(f"{i:05d} {line}\n" for i in range(128 * 1024 // len(line) + 1)) + "end;"
+    assert len(message.encode()) > 128 * 1024
+    continued = api.post(f"/api/jobs/{job_id}/continue", json={"message": message})
+    assert continued.status_code == 200, continued.text[:500]
+    viewer.wait_to_show("LONG-ETA", "the answer to the long follow-up", timeout=60)
+    assert _prompts(model, marker)[-1] == message

@@ -78,8 +78,7 @@ def test_tmux_typing_presses_enter_for_line_breaks(tmp_path: Path) -> None:
     tmux.new_session(name, ["sh", "-c", f"cat > {typed}"], cwd=tmp_path, cols=80, rows=10)
     try:
         assert tmux.has_session(name)
-        tmux.send_text(name, "one\r\ntwo\rthree")
-        tmux.press(name, "Enter")
+        tmux.type_text(name, "one\r\ntwo\rthree", submit=True)
         content = ""
         for _ in range(100):
             content = typed.read_text() if typed.exists() else ""

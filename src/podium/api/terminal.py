@@ -136,7 +136,7 @@ async def _handle(services: Services, agent_id: str, message: Any, *, viewer: ob
     sessions = services.interactive
     try:
         if kind == "input" and isinstance(message.get("data"), str):
-            await asyncio.to_thread(sessions.send_input, agent_id, message["data"])
+            await sessions.send_input(agent_id, message["data"])
         elif kind == "resize":
             cols, rows = message.get("cols"), message.get("rows")
             if isinstance(cols, int) and isinstance(rows, int):

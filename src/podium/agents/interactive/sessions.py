@@ -4,8 +4,8 @@
   the interactive parts (a managed CLAUDE_CONFIG_DIR, the state-hook URL), starts the tmux
   session `podium-<agentId>` on Podium's socket, and pipes the pane's raw output to
   `<data dir>/terminals/<agentId>.raw` (tmux keeps piping while Podium restarts).
-- The job's prompt is typed in (`send-keys -l`, then Enter) when Claude Code's `SessionStart`
-  hook reports the TUI up, or after a fallback delay for CLIs without that hook.
+- The job's prompt is typed in (one bracketed paste, then Enter; see keyboard.py) when Claude
+  Code's `SessionStart` hook reports the TUI up, or after a fallback delay for CLIs without it.
 - Activity comes from hooks, not from the screen: `UserPromptSubmit` -> busy, `Stop` -> idle,
   `Notification` -> waiting (an `idle_prompt` notification stays idle). It is stored on the
   agent row and published as `agent.updated` `{id, jobId, activity}`.
@@ -26,6 +26,7 @@ from typing import Any
 
 from podium.agents import repository
 from podium.agents.interactive import claude_config
+from podium.agents.interactive.keyboard import Keyboard
 from podium.agents.interactive.tmux import Tmux, TmuxError, session_name
 from podium.agents.interactive.viewer_sizes import ViewerSizes
 from podium.agents.logwatch import LogWatcher
@@ -77,6 +78,7 @@ class InteractiveSessions:
         self._bus = bus
         data_dir = settings.data_dir.resolve()
         self.tmux = Tmux(data_dir / "tmux.sock")
+        self.keyboard = Keyboard(self.tmux)
         self._terminals = data_dir / "terminals"
         self._configs = data_dir / "interactive"
         self._sessions: dict[str, _Session] = {}
@@ -175,40 +177,40 @@ class InteractiveSessions:
         if session is None or not session.prompt:
             return
         prompt, session.prompt = session.prompt, None
-        try:
-            self.tmux.send_text(session_name(agent_id), prompt)
-            self.tmux.press(session_name(agent_id), "Enter")
-        except TmuxError as exc:
-            log.warning("could not type the prompt into %s: %s", agent_id, exc)
-            return
-        self._submitted(agent_id)
-        if session.provider == "claude" and self._loop is not None:
-            session.timers.append(
-                self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
-            )
+
+        def typed() -> None:
+            self._submitted(agent_id)
+            if session.provider == "claude" and self._loop is not None:
+                session.timers.append(
+                    self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
+                )
+
+        self.keyboard.type_later(agent_id, prompt.rstrip("\r\n"), submit=True, then=typed)
 
     def _check_submitted(self, agent_id: str) -> None:
         session = self._sessions.get(agent_id)
         if session is not None and not session.submitted:
-            with contextlib.suppress(TmuxError):
-                self.tmux.press(session_name(agent_id), "Enter")
+            self.keyboard.type_later(agent_id, "", submit=True)  # Enter again
 
     # -- control -------------------------------------------------------------------------
     def is_alive(self, agent_id: str) -> bool:
         return self.tmux.has_session(session_name(agent_id))
 
-    def send_input(self, agent_id: str, text: str) -> None:
-        self.tmux.send_text(session_name(agent_id), text)
-        if "\r" in text:
+    async def send_input(self, agent_id: str, text: str) -> None:
+        """A viewer's keystrokes, typed as they came."""
+        await self.keyboard.type(agent_id, text)
+        if "\r" in text or "\n" in text:
             self._submitted(agent_id)
 
     def send_message(self, agent_id: str, message: str) -> bool:
-        """Type a whole message and submit it (a follow-up into a live session)."""
-        if not self.is_alive(agent_id):
+        """Submit a whole message (a follow-up into a live session); False when this server
+        follows no such session. Returns at once: it is typed in the background, after any
+        input asked for before it."""
+        if agent_id not in self._sessions:
             return False
-        self.tmux.send_text(session_name(agent_id), message.rstrip("\r\n"))
-        self.tmux.press(session_name(agent_id), "Enter")
-        self._submitted(agent_id)
+        self.keyboard.type_later(
+            agent_id, message.rstrip("\r\n"), submit=True, then=lambda: self._submitted(agent_id)
+        )
         return True
 
     def _submitted(self, agent_id: str) -> None:
@@ -251,6 +253,7 @@ class InteractiveSessions:
             for timer in session.timers:
                 timer.cancel()
         self._viewer_sizes.forget(agent_id)
+        self.keyboard.forget(agent_id)
         self.tmux.kill(session_name(agent_id))
         tail = self._tails.pop(agent_id, None)
         if tail is not None:

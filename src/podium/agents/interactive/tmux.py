@@ -6,6 +6,7 @@ shim. tmux daemonises its server, so sessions outlive a Podium restart."""
 from __future__ import annotations
 
 import subprocess
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,10 +36,10 @@ class Tmux:
         self.binary = binary
         self.config = socket.with_name("tmux.conf")
 
-    def run(self, *args: str, check: bool = True) -> str:
+    def run(self, *args: str, check: bool = True, stdin: bytes = b"") -> str:
         argv = [self.binary, "-S", str(self.socket), "-f", str(self.config), *args]
         try:
-            done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+            done = subprocess.run(argv, input=stdin, capture_output=True, timeout=10, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise TmuxError(f"tmux {args[0]}: {exc}") from exc
         if check and done.returncode != 0:
@@ -104,25 +105,32 @@ class Tmux:
         cols, rows = out.split()
         return int(cols), int(rows)
 
-    def send_text(self, name: str, text: str) -> None:
-        """Type text: literal characters, each line break pressed as Enter."""
-        chunk: list[str] = []
+    def type_text(self, name: str, text: str, *, submit: bool = False) -> None:
+        """Put text into the pane exactly as typed, in one tmux call: the bytes go through a
+        paste buffer read from stdin, so no character is parsed as tmux syntax (an argument
+        ending in `;` is a command separator) and no argument size limit applies. Each line
+        break ("\\r", "\\n" or "\\r\\n") is one Enter.
 
-        def flush() -> None:
-            if chunk:
-                self.run("send-keys", "-t", f"={name}:", "-l", "--", "".join(chunk))
-                chunk.clear()
-
-        previous = ""
-        for char in text:
-            if char in "\r\n":
-                if not (char == "\n" and previous == "\r"):
-                    flush()
-                    self.run("send-keys", "-t", f"={name}:", "Enter")
-            else:
-                chunk.append(char)
-            previous = char
-        flush()
+        With `submit` the text is a message: one bracketed paste (its line breaks stay inside the
+        message when the program asked for bracketed paste, as TUIs do), then Enter to send it."""
+        data = text.replace("\r\n", "\r").replace("\n", "\r").encode("utf-8", "replace")
+        target = f"={name}:"
+        buffer = f"podium-{uuid.uuid4().hex}"
+        args: list[str] = []
+        if data:
+            bracketed = ["-p"] if submit else []
+            args += ["load-buffer", "-b", buffer, "-", ";"]
+            args += ["paste-buffer", "-d", "-r", *bracketed, "-b", buffer, "-t", target, ";"]
+        if submit:
+            args += ["send-keys", "-t", target, "Enter", ";"]
+        if not args:
+            return
+        try:
+            self.run(*args[:-1], stdin=data)
+        except TmuxError:
+            if data:  # the paste may not have happened: its buffer would stay behind
+                self.run("delete-buffer", "-b", buffer, check=False)
+            raise
 
     def press(self, name: str, key: str) -> None:
         self.run("send-keys", "-t", f"={name}:", key)
