@@ -61,9 +61,15 @@ class LockAudit:
             self._task.cancel()
 
     async def _record(self, subscription: Any) -> None:
+        """Record each lock event in turn; one that cannot be written (the database locked, a
+        disk error) is logged and skipped, and the next one is recorded as usual."""
         try:
             while True:
-                self.record(await subscription.get())
+                event = await subscription.get()
+                try:
+                    self.record(event)
+                except Exception:
+                    log.exception("lock history: could not record %s %s", event.type, event.data)
         finally:
             subscription.close()
 

@@ -8,6 +8,7 @@ database first, then applied in memory, then published on the bus, then waiters 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from typing import Literal
 
 from sqlalchemy import delete, insert, select, update
 
+from podium.coordination.waitgraph import Graph, describe, find_cycle
 from podium.db.engine import Database
 from podium.db.tables import locks
 from podium.errors import Conflict, InvalidInput, NotFound, PodiumError
@@ -25,11 +27,12 @@ from podium.events import EventBus, Message
 from podium.ids import new_id
 from podium.schemas import ApiModel
 
+log = logging.getLogger(__name__)
+
 # A timer set exactly at an expiry may fire a hair early by the wall clock; this avoids re-arming.
 _TIMER_SLACK = 0.001
-
-Graph = dict[str, dict[str, set[str]]]  # waiting agent -> holder agent -> paths in between
-Cycle = list[tuple[str, str, set[str]]]
+# An expiry or grant that could not be written (the database busy or failing) is retried this late.
+RETRY_SEC = 1.0
 
 
 def normalise_path(path: str, base: Path) -> str:
@@ -123,6 +126,7 @@ class LockManager:
         self._waiters: list[_Waiter] = []
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: float | None = None
+        self._retry: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def load(self) -> None:
@@ -160,9 +164,9 @@ class LockManager:
             return taken
         if timeout_sec <= 0:
             raise self._timeout_error(agent_id, wanted)
-        cycle = _find_cycle(agent_id, self._edges(agent_id, wanted), self._graph())
+        cycle = find_cycle(agent_id, self._edges(agent_id, wanted), self._graph())
         if cycle:
-            raise DeadlockError(_describe(cycle))
+            raise DeadlockError(describe(cycle))
         loop = asyncio.get_running_loop()
         self._loop = loop
         waiter = _Waiter(agent_id, job_id, wanted, reason, loop.create_future())
@@ -310,10 +314,17 @@ class LockManager:
         closed: the request-time check cannot see holders that did not exist yet."""
         for waiter in list(self._waiters):
             if not self._blockers(waiter.agent_id, waiter.paths):
+                try:
+                    taken, waiter.fresh = self._take(
+                        waiter.agent_id, waiter.job_id, waiter.paths, waiter.reason
+                    )
+                except Exception:
+                    # Not the caller's failure (its own change is written): this waiter, and
+                    # those after it, are served again shortly.
+                    log.exception("could not grant locks to waiting %s", waiter.agent_id)
+                    self._retry_later()
+                    break
                 self._remove(waiter)
-                taken, waiter.fresh = self._take(
-                    waiter.agent_id, waiter.job_id, waiter.paths, waiter.reason
-                )
                 waiter.future.set_result(taken)
         refused = True
         while refused:
@@ -321,10 +332,10 @@ class LockManager:
             graph = self._graph()  # once per pass, not per waiter: dispatch runs on every change
             for waiter in reversed(self._waiters):
                 edges = self._edges(waiter.agent_id, waiter.paths)
-                cycle = _find_cycle(waiter.agent_id, edges, graph)
+                cycle = find_cycle(waiter.agent_id, edges, graph)
                 if cycle:
                     self._remove(waiter)
-                    waiter.future.set_exception(DeadlockError(_describe(cycle)))
+                    waiter.future.set_exception(DeadlockError(describe(cycle)))
                     refused = True
                     break
         self._arm_timer()
@@ -366,7 +377,23 @@ class LockManager:
 
     def _on_timer(self) -> None:
         self._timer, self._timer_at = None, None
-        self.sweep()
+        self._sweep_or_retry()
+
+    def _sweep_or_retry(self) -> None:
+        """Apply what expired. A failure (the database locked, a disk error) is logged and tried
+        again later, never dropped: the waiters would otherwise wait for a change that may
+        never come."""
+        self._retry = None
+        try:
+            self.sweep()
+        except Exception:
+            log.exception("lock expiry failed")
+            self._retry_later()
+
+    def _retry_later(self) -> None:
+        if self._loop is not None and self._retry is None:
+            log.info("serving lock waiters again in %s s", RETRY_SEC)
+            self._retry = self._loop.call_later(RETRY_SEC, self._sweep_or_retry)
 
     def _timeout_error(self, agent_id: str, paths: list[str]) -> LockTimeout:
         blockers = self._blockers(agent_id, paths)
@@ -381,35 +408,3 @@ class LockManager:
 
 def _unique(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(paths))
-
-
-def _find_cycle(agent_id: str, edges: dict[str, set[str]], graph: Graph) -> Cycle | None:
-    """The cycle `agent_id` would close by waiting along `edges`, if any."""
-    for first in sorted(edges):
-        rest = _route(first, agent_id, graph, set())
-        if rest is not None:
-            return [(agent_id, first, edges[first]), *rest]
-    return None
-
-
-def _route(node: str, target: str, graph: Graph, seen: set[str]) -> Cycle | None:
-    """Depth-first: the edges leading from `node` to `target` in the wait-for graph."""
-    if node == target:
-        return []
-    if node in seen:
-        return None
-    seen.add(node)
-    out = graph.get(node, {})
-    for nxt in sorted(out):
-        rest = _route(nxt, target, graph, seen)
-        if rest is not None:
-            return [(node, nxt, out[nxt]), *rest]
-    return None
-
-
-def _describe(cycle: Cycle) -> str:
-    steps = "; ".join(
-        f"agent {a} waits for agent {b}, which holds {', '.join(sorted(paths))}"
-        for a, b, paths in cycle
-    )
-    return f"deadlock: request refused, it would close a wait cycle: {steps}"
