@@ -451,7 +451,8 @@ export interface paths {
         put?: never;
         /**
          * Acquire Locks
-         * @description Locks for a person or a script (`podium lock acquire`): held as `human:<owner>`.
+         * @description Locks for a person or a script (`podium lock acquire`): held as `human:<owner>`. A wait
+         *     ends when the client disconnects: no lock is granted to a client that is gone.
          */
         post: operations["acquire_locks_api_locks_post"];
         delete?: never;

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import Field
 
 from podium.api.deps import ServicesDep
+from podium.api.disconnect import unless_disconnected
 from podium.coordination.locks import Lock, normalise_path
 from podium.coordination.notes import MAX_KEY, Note, NoteWrite
 from podium.coordination.questions import AnswerBody, Question
@@ -95,13 +96,15 @@ async def check_lock(
 
 
 @router.post("/api/locks", status_code=status.HTTP_201_CREATED)
-async def acquire_locks(body: LockRequest, services: ServicesDep) -> list[Lock]:
-    """Locks for a person or a script (`podium lock acquire`): held as `human:<owner>`."""
+async def acquire_locks(body: LockRequest, services: ServicesDep, request: Request) -> list[Lock]:
+    """Locks for a person or a script (`podium lock acquire`): held as `human:<owner>`. A wait
+    ends when the client disconnects: no lock is granted to a client that is gone."""
     base = services.settings_base_dir()
     paths = [normalise_path(path, base) for path in body.files]
-    return await services.locks.acquire(
+    acquire = services.locks.acquire(
         f"human:{body.owner}", None, paths, body.reason, body.timeout_sec
     )
+    return await unless_disconnected(request, acquire)
 
 
 @router.post("/api/locks/release")
