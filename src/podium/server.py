@@ -8,14 +8,20 @@ import shutil
 import socket
 from typing import TYPE_CHECKING
 
-import uvicorn
-
 from podium.app import create_app
+from podium.asgi_server import (
+    QuietServer,
+    claim_sse_shutdown,
+    end_sse_streams,
+    quiet_config,
+)
 from podium.config import Settings
 from podium.mcp.server import build_mcp_app
 from podium.services import Services
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from podium.demo.mode import Demo
 
 log = logging.getLogger(__name__)
@@ -44,8 +50,8 @@ async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     for problem in missing_tools(settings):
         log.warning(problem)
     services = Services.build(settings)
-    api = uvicorn.Server(
-        uvicorn.Config(
+    api = QuietServer(
+        quiet_config(
             create_app(settings, services),
             host=settings.host,
             port=settings.port,
@@ -54,9 +60,9 @@ async def run_server(settings: Settings, demo: Demo | None = None) -> None:
             lifespan="on",
         )
     )
-    mcp = uvicorn.Server(
-        uvicorn.Config(
-            build_mcp_app(services),
+    mcp = QuietServer(
+        quiet_config(
+            _mcp_app(services),
             host=settings.host,
             port=settings.mcp_port,
             log_level="warning",
@@ -81,8 +87,14 @@ async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     finally:
         if seeding is not None:
             seeding.cancel()
+        end_sse_streams()
         mcp.should_exit = True
         await mcp_task
+
+
+def _mcp_app(services: Services) -> ASGIApp:
+    claim_sse_shutdown()
+    return build_mcp_app(services)
 
 
 def listen(host: str, port: int, setting: str) -> socket.socket:
