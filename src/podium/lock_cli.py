@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
 from podium.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 lock_app = typer.Typer(help="Take, release and inspect file locks shared with agents.")
 
@@ -19,6 +21,8 @@ Owner = Annotated[str, typer.Option(help="Who holds the lock (shown to agents)."
 
 
 def _client() -> httpx.Client:
+    import httpx  # here: `podium serve` loads this module and never needs it
+
     settings = Settings()
     headers = {"Authorization": f"Bearer {settings.auth_token}"} if settings.auth_token else {}
     return httpx.Client(base_url=settings.base_url, headers=headers, timeout=None)
@@ -29,6 +33,8 @@ def _absolute(files: list[str]) -> list[str]:
 
 
 def _call(method: str, path: str, **kwargs: Any) -> Any:
+    import httpx
+
     try:
         with _client() as client:
             response = client.request(method, path, **kwargs)

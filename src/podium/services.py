@@ -175,7 +175,7 @@ class Services:
 
     async def start(self) -> None:
         """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
-        self.db.migrate()
+        self.db.migrate(in_child=True)  # Alembic's modules never load in the server
         pricing.warm()
         self.app_settings.load()
         self.locks.load()

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from podium.db.migrate import upgrade_to_head
+from podium.db.migrate import at_head, upgrade_in_child, upgrade_to_head
 
 
 class Database:
@@ -32,9 +32,16 @@ class Database:
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
 
-    def migrate(self) -> None:
+    def migrate(self, *, in_child: bool = False) -> None:
+        """Bring the schema to the head revision; `in_child` runs Alembic, when an upgrade is
+        due, in a child interpreter so that its modules never stay in this process."""
         with self.engine.connect() as conn:
-            upgrade_to_head(conn)
+            if at_head(conn):
+                return
+            if not in_child:
+                upgrade_to_head(conn)
+                return
+        upgrade_in_child(self.path)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from podium.background import BackgroundTasks
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.jobs import repository
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class ModelClassifier:
             await self._client.aclose()
 
     async def _classify(self, job_id: str, description: str) -> None:
+        import httpx  # here, not at the top: a server that classifies nothing never loads it
+
         try:
             answer = await self._ask(description)
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
@@ -110,6 +113,8 @@ class ModelClassifier:
     async def _ask(self, description: str) -> str:
         """One short Messages API call. Plain httpx, not the anthropic SDK: importing the SDK
         cost about 2 s of CPU, more than the whole server's start-up, for one small request."""
+        import httpx
+
         if self._client is None:
             base = (self._settings.anthropic_base_url or ANTHROPIC_API).rstrip("/")
             self._client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT_SEC)
