@@ -15,7 +15,16 @@ from pathlib import Path
 
 from benchmarks._common import ROOT, Metric, print_metrics
 
-BENCHMARKS = ("startup", "dispatch", "ingest", "search", "scale", "coordination", "dashboard")
+BENCHMARKS = (
+    "startup",
+    "idle",
+    "dispatch",
+    "ingest",
+    "search",
+    "scale",
+    "coordination",
+    "dashboard",
+)
 
 
 def run_one(name: str, json_out: Path | None) -> None:
