@@ -130,7 +130,7 @@ async def test_typing_runs_off_the_loop_in_the_order_asked(
     assert typed == [] and not keystrokes.done()
     assert pane.received.read_bytes() == b""
 
-    os.write(gate, b"go\n" * 3)  # let the three tmux calls through
+    os.write(gate, b"go\n" * 4)  # the tmux calls: first, second (paste, Enter), third
     await asyncio.wait_for(keystrokes, timeout=20)
     assert typed == ["first", "second"]
     expected = b"first;" + START + b"second" + END + b"\rthird;"

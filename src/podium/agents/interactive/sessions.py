@@ -177,6 +177,13 @@ class InteractiveSessions:
         if session is None or not session.prompt:
             return
         prompt, session.prompt = session.prompt, None
+        self._submit(agent_id, session, prompt)
+
+    def _submit(self, agent_id: str, session: _Session, message: str) -> None:
+        """Paste a message and press Enter, in the background. A TUI still taking in a long
+        paste may drop that Enter: Claude's UserPromptSubmit hook says whether it went in, and
+        without it Enter is pressed again once."""
+        session.submitted = False
 
         def typed() -> None:
             self._submitted(agent_id)
@@ -185,7 +192,7 @@ class InteractiveSessions:
                     self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
                 )
 
-        self.keyboard.type_later(agent_id, prompt.rstrip("\r\n"), submit=True, then=typed)
+        self.keyboard.type_later(agent_id, message.rstrip("\r\n"), submit=True, then=typed)
 
     def _check_submitted(self, agent_id: str) -> None:
         session = self._sessions.get(agent_id)
@@ -206,11 +213,10 @@ class InteractiveSessions:
         """Submit a whole message (a follow-up into a live session); False when this server
         follows no such session. Returns at once: it is typed in the background, after any
         input asked for before it."""
-        if agent_id not in self._sessions:
+        session = self._sessions.get(agent_id)
+        if session is None:
             return False
-        self.keyboard.type_later(
-            agent_id, message.rstrip("\r\n"), submit=True, then=lambda: self._submitted(agent_id)
-        )
+        self._submit(agent_id, session, message)
         return True
 
     def _submitted(self, agent_id: str) -> None:

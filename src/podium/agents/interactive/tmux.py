@@ -112,25 +112,21 @@ class Tmux:
         break ("\\r", "\\n" or "\\r\\n") is one Enter.
 
         With `submit` the text is a message: one bracketed paste (its line breaks stay inside the
-        message when the program asked for bracketed paste, as TUIs do), then Enter to send it."""
+        message when the program asked for bracketed paste, as TUIs do), then Enter to send it,
+        in a call of its own: Claude Code drops an Enter that arrives with the paste's end."""
         data = text.replace("\r\n", "\r").replace("\n", "\r").encode("utf-8", "replace")
         target = f"={name}:"
-        buffer = f"podium-{uuid.uuid4().hex}"
-        args: list[str] = []
         if data:
+            buffer = f"podium-{uuid.uuid4().hex}"
             bracketed = ["-p"] if submit else []
-            args += ["load-buffer", "-b", buffer, "-", ";"]
-            args += ["paste-buffer", "-d", "-r", *bracketed, "-b", buffer, "-t", target, ";"]
-        if submit:
-            args += ["send-keys", "-t", target, "Enter", ";"]
-        if not args:
-            return
-        try:
-            self.run(*args[:-1], stdin=data)
-        except TmuxError:
-            if data:  # the paste may not have happened: its buffer would stay behind
+            paste = ["paste-buffer", "-d", "-r", *bracketed, "-b", buffer, "-t", target]
+            try:
+                self.run("load-buffer", "-b", buffer, "-", ";", *paste, stdin=data)
+            except TmuxError:  # the paste may not have happened: its buffer would stay behind
                 self.run("delete-buffer", "-b", buffer, check=False)
-            raise
+                raise
+        if submit:
+            self.run("send-keys", "-t", target, "Enter")
 
     def press(self, name: str, key: str) -> None:
         self.run("send-keys", "-t", f"={name}:", key)
