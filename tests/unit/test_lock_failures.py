@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +18,13 @@ from sqlalchemy.exc import OperationalError
 
 from podium.coordination import locks as locks_module
 from podium.coordination.lock_audit import LockAudit
-from podium.coordination.locks import LockManager
+from podium.coordination.locks import (
+    Lock,
+    LockAcquired,
+    LockManager,
+    LockReleased,
+    ReleasedLock,
+)
 from podium.db.engine import Database
 from podium.db.tables import lock_history
 from podium.events import EventBus
@@ -100,9 +107,19 @@ async def test_the_lock_history_recorder_survives_a_failed_write(
     audit.start()
     caplog.set_level(logging.ERROR)
     db.fail_write = 1
+    stamp = datetime.now(UTC)
     for lock_id in ("lock_lost", "lock_kept"):
-        bus.publish("lock.acquired", {"id": lock_id, "path": X, "agentId": "agent-a"})
-    bus.publish("lock.released", {"id": "lock_kept", "path": X, "agentId": "agent-a"})
+        lock = Lock(
+            id=lock_id,
+            path=X,
+            agent_id="agent-a",
+            job_id=None,
+            reason="",
+            acquired_at=stamp,
+            expires_at=stamp,
+        )
+        bus.publish(LockAcquired(data=lock))
+    bus.publish(LockReleased(data=ReleasedLock(id="lock_kept", path=X, agent_id="agent-a")))
 
     def recorded() -> dict[str, Any]:
         with db.read() as conn:
@@ -115,4 +132,4 @@ async def test_the_lock_history_recorder_survives_a_failed_write(
     assert db.failed == 1
     assert list(recorded()) == ["lock_kept"], "the failed record is skipped, the next is kept"
     assert recorded()["lock_kept"] is not None, "and its release too"
-    assert "lock history: could not record lock.acquired" in caplog.text
+    assert "lock history: could not record" in caplog.text and "lock_lost" in caplog.text

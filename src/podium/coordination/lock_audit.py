@@ -69,7 +69,7 @@ class LockAudit:
                 try:
                     self.record(event)
                 except Exception:
-                    log.exception("lock history: could not record %s %s", event.type, event.data)
+                    log.exception("lock history: could not record %s", event.wire)
         finally:
             subscription.close()
 

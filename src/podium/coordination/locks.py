@@ -3,7 +3,7 @@
 State lives in memory (one asyncio loop, no threads) and is mirrored to the `locks` table, so held
 locks survive a server restart just as the agents holding them do. Every change is written to the
 database first, then applied in memory, then published on the bus, then waiters are served.
-"""
+A change that cannot be written for a waiter or an expiry is retried after RETRY_SEC."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Literal
 
 from sqlalchemy import delete, insert, select, update
 
-from podium.coordination.waitgraph import Graph, describe, find_cycle
+from podium.coordination.waitgraph import DeadlockError, Graph, describe, find_cycle
 from podium.db.engine import Database
 from podium.db.tables import locks
 from podium.errors import Conflict, InvalidInput, NotFound, PodiumError
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 # A timer set exactly at an expiry may fire a hair early by the wall clock; this avoids re-arming.
 _TIMER_SLACK = 0.001
-# An expiry or grant that could not be written (the database busy or failing) is retried this late.
 RETRY_SEC = 1.0
 
 
@@ -69,11 +68,6 @@ class LockAcquired(Message):
 class LockReleased(Message):
     type: Literal["lock.released"] = "lock.released"
     data: ReleasedLock
-
-
-class DeadlockError(PodiumError):
-    status_code = 409
-    code = "deadlock"
 
 
 class LockTimeout(PodiumError):
@@ -318,9 +312,7 @@ class LockManager:
                     taken, waiter.fresh = self._take(
                         waiter.agent_id, waiter.job_id, waiter.paths, waiter.reason
                     )
-                except Exception:
-                    # Not the caller's failure (its own change is written): this waiter, and
-                    # those after it, are served again shortly.
+                except Exception:  # the caller's change is written; this waiter is served later
                     log.exception("could not grant locks to waiting %s", waiter.agent_id)
                     self._retry_later()
                     break
@@ -380,9 +372,7 @@ class LockManager:
         self._sweep_or_retry()
 
     def _sweep_or_retry(self) -> None:
-        """Apply what expired. A failure (the database locked, a disk error) is logged and tried
-        again later, never dropped: the waiters would otherwise wait for a change that may
-        never come."""
+        """A failure (a locked database) is logged and retried: waiters must not wait for ever."""
         self._retry = None
         try:
             self.sweep()
@@ -392,7 +382,6 @@ class LockManager:
 
     def _retry_later(self) -> None:
         if self._loop is not None and self._retry is None:
-            log.info("serving lock waiters again in %s s", RETRY_SEC)
             self._retry = self._loop.call_later(RETRY_SEC, self._sweep_or_retry)
 
     def _timeout_error(self, agent_id: str, paths: list[str]) -> LockTimeout:

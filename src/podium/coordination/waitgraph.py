@@ -3,8 +3,15 @@ a new wait would close (a deadlock, refused rather than waited out)."""
 
 from __future__ import annotations
 
+from podium.errors import PodiumError
+
 Graph = dict[str, dict[str, set[str]]]  # waiting agent -> holder agent -> paths in between
 Cycle = list[tuple[str, str, set[str]]]
+
+
+class DeadlockError(PodiumError):
+    status_code = 409
+    code = "deadlock"
 
 
 def find_cycle(agent_id: str, edges: dict[str, set[str]], graph: Graph) -> Cycle | None:
