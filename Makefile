@@ -39,10 +39,12 @@ node-deps:
 	npm ci --no-audit --no-fund --loglevel=error
 
 # tmux runs interactive agents; git is needed for diffs and worktrees; the browser tests drive
-# Debian's chromium (/usr/bin/chromium; Playwright's own browser download is never used).
+# Debian's chromium (/usr/bin/chromium; Playwright's own browser download is never used); the
+# query_db tests start a throwaway cluster of Debian's PostgreSQL (/usr/lib/postgresql/*/bin).
 system-deps:
 	@missing=""; for tool in tmux git; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		(apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null; \

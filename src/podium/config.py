@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +19,19 @@ def _default_bin(name: str) -> str:
     if pinned.exists():
         return str(pinned)
     return shutil.which(name) or name
+
+
+_NAMED_DB = re.compile(r"^QUERY_DB_(?P<name>[A-Z0-9_]+)_URL$", re.IGNORECASE)
+
+
+def _named_query_databases() -> dict[str, str]:
+    """QUERY_DB_<NAME>_URL variables, keyed by lower-case name: a set whose names are open."""
+    found: dict[str, str] = {}
+    for key, value in os.environ.items():
+        match = _NAMED_DB.match(key)
+        if match and value:
+            found[match["name"].lower()] = value
+    return found
 
 
 class Settings(BaseSettings):
@@ -47,6 +62,31 @@ class Settings(BaseSettings):
     helper_model: str = Field("claude-haiku-4-5", alias="PODIUM_HELPER_MODEL", min_length=1)
     # A job created without a model gets one picked for its task (needs ANTHROPIC_API_KEY).
     auto_model: bool = Field(True, alias="PODIUM_AUTO_MODEL")
+
+    # Integrations: MCP tools every agent gets, each off (a clear tool error) until configured.
+    linear_api_key: str | None = Field(None, alias="LINEAR_API_KEY")
+    linear_api_url: str = Field("https://api.linear.app/graphql", alias="LINEAR_API_URL")
+    opensearch_url: str | None = Field(None, alias="OPENSEARCH_URL")
+    opensearch_username: str | None = Field(None, alias="OPENSEARCH_USERNAME")
+    opensearch_password: str | None = Field(None, alias="OPENSEARCH_PASSWORD")
+    opensearch_index: str = Field("*", alias="OPENSEARCH_INDEX", min_length=1)
+    opensearch_time_field: str = Field("@timestamp", alias="OPENSEARCH_TIME_FIELD", min_length=1)
+    # Set, requests are signed with AWS SigV4 from the standard AWS credential chain.
+    opensearch_aws_region: str | None = Field(None, alias="OPENSEARCH_AWS_REGION")
+    opensearch_aws_service: str = Field("es", alias="OPENSEARCH_AWS_SERVICE", min_length=1)
+    query_db_url: str | None = Field(None, alias="QUERY_DB_URL")
+    query_db_urls: dict[str, str] = Field(default_factory=_named_query_databases)
+    query_db_timeout_ms: int = Field(10_000, alias="QUERY_DB_TIMEOUT_MS", ge=1)
+    query_db_max_rows: int = Field(200, alias="QUERY_DB_MAX_ROWS", ge=1, le=100_000)
+    gh_bin: str | None = Field(None, alias="GH_BIN")
+    github_token: str | None = Field(None, alias="GITHUB_TOKEN")
+    github_api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
+    github_repo: str | None = Field(None, alias="GITHUB_REPO")
+    # Every integration call: seconds per network call, characters per tool result.
+    integration_timeout_sec: float = Field(30.0, alias="PODIUM_INTEGRATION_TIMEOUT_SEC", gt=0)
+    integration_max_chars: int = Field(
+        60_000, alias="PODIUM_INTEGRATION_MAX_CHARS", ge=1000, le=10_000_000
+    )
 
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 
 from podium.coordination.locks import normalise_path
 from podium.errors import PodiumError
-from podium.mcp import tools_coordination, tools_jobs
+from podium.mcp import tools_coordination, tools_integrations, tools_jobs
 from podium.mcp.guard import McpGuard
 from podium.services import Services
 
@@ -24,6 +24,7 @@ def build_mcp_server(services: Services) -> MCPServer:
     )
     tools_coordination.register(server, services)
     tools_jobs.register(server, services)
+    tools_integrations.register(server, services)
     return server
 
 
