@@ -66,6 +66,15 @@ def test_an_agent_calls_every_integration_tool(
         job = create(api, description=f"look around {marker}")
         done = wait_job(api, job["id"])
         results = tool_results(api, job["id"])
+        listed = api.get("/api/integrations")
+    assert [(i["tool"], i["configured"]) for i in listed.json()] == [
+        ("query_linear", True),
+        ("query_logs", True),
+        ("query_db", True),
+        ("query_ci_logs", True),
+    ]
+    secrets = ("LINEAR_API_KEY", "OPENSEARCH_PASSWORD", "GITHUB_TOKEN")
+    assert not any(fakes.env()[name] in listed.text for name in secrets)
     assert done["status"] == "done", done
     linear, logs, rows, drop, ci = done["result"].split("|")
     assert linear == "linear=Checkout fails on empty cart"
@@ -99,3 +108,6 @@ def test_an_unconfigured_integration_is_a_clear_tool_error(
     )
     assert "query_db is not configured on this Podium server: set QUERY_DB_URL" in done["result"]
     assert all(r["data"]["isError"] for r in tool_results(api, job["id"]))
+    listed = {i["tool"]: i for i in api.get("/api/integrations").json()}
+    assert not listed["query_linear"]["configured"]
+    assert "LINEAR_API_KEY" in listed["query_linear"]["settings"]

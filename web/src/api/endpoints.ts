@@ -3,6 +3,7 @@ import { api, apiFetch, unwrap, ApiError } from "./client";
 import type {
   Agent,
   AppSettings,
+  IntegrationStatus,
   Job,
   JobCreate,
   JobPatch,
@@ -99,6 +100,8 @@ export const getAgentDiff = (agentId: string) =>
 
 export const getSettings = () => unwrap<AppSettings>(api.GET("/api/settings"));
 export const putSettings = (body: AppSettings) => unwrap<AppSettings>(api.PUT("/api/settings", { body }));
+
+export const listIntegrations = () => unwrap<IntegrationStatus[]>(api.GET("/api/integrations"));
 
 export const listModels = () => unwrap<ModelInfo[]>(api.GET("/api/models"));
 

@@ -14,6 +14,7 @@ export const keys = {
   templates: ["templates"] as const,
   models: ["models"] as const,
   settings: ["settings"] as const,
+  integrations: ["integrations"] as const,
   usage: (days: number) => ["usage", days] as const,
   search: (q: string) => ["search", q] as const,
   agents: (jobId: string) => ["agents", jobId] as const,
@@ -46,6 +47,8 @@ export const queries = {
   templates: () => queryOptions({ queryKey: keys.templates, queryFn: ep.listTemplates, staleTime: 30_000 }),
   models: () => queryOptions({ queryKey: keys.models, queryFn: ep.listModels, staleTime: 5 * 60_000 }),
   settings: () => queryOptions({ queryKey: keys.settings, queryFn: ep.getSettings }),
+  // Fixed at server start (environment settings): fetched once per page.
+  integrations: () => queryOptions({ queryKey: keys.integrations, queryFn: ep.listIntegrations, staleTime: Infinity }),
   usage: (days: number) => queryOptions({ queryKey: keys.usage(days), queryFn: () => ep.getUsage(days), refetchInterval: 60_000 }),
   search: (q: string) =>
     queryOptions({ queryKey: keys.search(q), queryFn: () => ep.search(q, 50), enabled: q.trim().length > 0, staleTime: 5_000 }),
@@ -75,6 +78,7 @@ export const useProjects = () => useQuery(queries.projects());
 export const useTemplates = () => useQuery(queries.templates());
 export const useModels = () => useQuery(queries.models());
 export const useSettings = () => useQuery(queries.settings());
+export const useIntegrations = () => useQuery(queries.integrations());
 export const useUsage = (days: number) => useQuery(queries.usage(days));
 export const useSearch = (q: string) => useQuery(queries.search(q));
 export const useAgents = (jobId: string | null) => useQuery(queries.agents(jobId));

@@ -1,7 +1,9 @@
-/** Settings: max concurrent agents, notifications, theme and the access token. */
+/** Settings: max concurrent agents, notifications, theme, the access token, and which
+ * integration tools agents have. */
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "../api/auth";
-import { useSaveSettings, useSettings } from "../state/queries";
+import { useIntegrations, useSaveSettings, useSettings } from "../state/queries";
+import { IntegrationList } from "../components/IntegrationList";
 import { Modal } from "../components/Modal";
 import { errorText, useToast } from "../components/Toasts";
 import { notificationsSupported, requestNotifications } from "../state/live/notify";
@@ -16,6 +18,7 @@ interface Props {
 
 export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props) {
   const settings = useSettings();
+  const integrations = useIntegrations();
   const save = useSaveSettings();
   const toast = useToast();
   const [max, setMax] = useState("");
@@ -111,6 +114,15 @@ export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props)
           )}
         </div>
         <div className="field-hint">Only needed when the server runs with AUTH_TOKEN.</div>
+      </div>
+      <div className="field">
+        <span className="field-label">Integrations</span>
+        {integrations.data ? (
+          <IntegrationList integrations={integrations.data} />
+        ) : (
+          <div className="field-hint">{integrations.isError ? errorText(integrations.error) : "Loading…"}</div>
+        )}
+        <div className="field-hint">Tools every agent gets; set in the server's environment before it starts.</div>
       </div>
     </Modal>
   );
