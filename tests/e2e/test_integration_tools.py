@@ -102,11 +102,9 @@ def test_an_unconfigured_integration_is_a_clear_tool_error(
     job = create(api, description=f"try {marker}")
     done = wait_job(api, job["id"])
     assert done["status"] == "done", done
-    assert (
-        "query_linear is not configured on this Podium server: set LINEAR_API_KEY"
-        in (done["result"])
-    )
-    assert "query_db is not configured on this Podium server: set QUERY_DB_URL" in done["result"]
+    said = done["result"]
+    assert "query_linear is not configured on this Podium server: set LINEAR_API_KEY" in said, said
+    assert "query_db is not configured on this Podium server: set QUERY_DB_URL" in said, said
     assert all(r["data"]["isError"] for r in tool_results(api, job["id"]))
     listed = {i["tool"]: i for i in api.get("/api/integrations").json()}
     assert not listed["query_linear"]["configured"]

@@ -66,6 +66,15 @@ def search_body(
     }
 
 
+def _search(settings: Settings, index: str, body: dict[str, Any]) -> dict[str, Any]:
+    search = client(settings)
+    try:
+        answer: dict[str, Any] = search.search(index=index, body=body)
+        return answer
+    finally:
+        search.close()
+
+
 async def query_logs(
     settings: Settings,
     query: str,
@@ -74,12 +83,12 @@ async def query_logs(
     until: str | None = None,
     limit: int | None = None,
 ) -> dict[str, Any]:
-    search = client(settings)
     size = min(max(limit if limit is not None else 50, 1), MAX_HITS)
     body = search_body(settings, query or "*", since, until, size)
     target = index or settings.opensearch_index
     try:
-        answer = await asyncio.to_thread(search.search, index=target, body=body)
+        # In a thread: the AWS credential chain may refresh an SSO token over the network too.
+        answer = await asyncio.to_thread(_search, settings, target, body)
     except SearchConnectionError as exc:
         raise IntegrationFailed(f"OpenSearch could not be reached: {exc}") from exc
     except TransportError as exc:
@@ -88,8 +97,6 @@ async def query_logs(
         ) from exc
     except OpenSearchException as exc:
         raise IntegrationFailed(f"OpenSearch search failed: {exc}") from exc
-    finally:
-        search.close()
     hits = answer.get("hits", {})
     total = hits.get("total")
     result: dict[str, Any] = {
