@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # A job created without a model gets one picked for its task (needs ANTHROPIC_API_KEY).
     auto_model: bool = Field(True, alias="PODIUM_AUTO_MODEL")
 
+    # Online database backups (podium.db.backup): every 6 hours, the newest 7 kept; 0 turns the
+    # schedule off (`podium backup` and POST /api/backups still work).
+    backup_interval_sec: float = Field(6 * 3600, alias="PODIUM_BACKUP_INTERVAL_SEC", ge=0)
+    backup_keep: int = Field(7, alias="PODIUM_BACKUP_KEEP", ge=1, le=10_000)
+
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
@@ -60,6 +65,10 @@ class Settings(BaseSettings):
     @property
     def agent_logs_dir(self) -> Path:
         return self.data_dir / "agent-logs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
 
     @property
     def database_url(self) -> str:

@@ -23,6 +23,8 @@ from podium.coordination.locks import LockManager
 from podium.coordination.notes import NoteService
 from podium.coordination.questions import QuestionService
 from podium.coordination.status import JobReports
+from podium.db.backup import ServerLock
+from podium.db.backup_schedule import BackupService
 from podium.db.engine import Database
 from podium.events import EventBus
 from podium.jobs.classify import ModelClassifier
@@ -66,6 +68,8 @@ class Services:
     lock_audit: LockAudit
     interactive: InteractiveSessions
     classifier: ModelClassifier
+    backups: BackupService
+    server_lock: ServerLock
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -167,6 +171,13 @@ class Services:
             interactive=interactive,
             lock_audit=audit,
             classifier=classifier,
+            backups=BackupService(
+                db_path=settings.database_path,
+                directory=settings.backups_dir,
+                interval_sec=settings.backup_interval_sec,
+                keep=settings.backup_keep,
+            ),
+            server_lock=ServerLock(settings.database_path),
         )
 
     def settings_base_dir(self) -> Path:
@@ -175,6 +186,9 @@ class Services:
 
     async def start(self) -> None:
         """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
+        # One server per database: a second would dispatch the same queue, and `podium restore`
+        # must see that one is running.
+        self.server_lock.acquire()
         self.db.migrate(in_child=True)  # Alembic's modules never load in the server
         pricing.warm()
         self.app_settings.load()
@@ -185,14 +199,17 @@ class Services:
         await self.runner.start()
         self.classifier.resume_pending()
         self.dispatcher.start()
+        self.backups.start()
 
     async def close(self) -> None:
+        await self.backups.close()
         await self.dispatcher.close()
         await self.classifier.close()
         await self.runner.close()
         await self.lock_audit.close()
         self.interactive.close()
         self.db.dispose()
+        self.server_lock.release()
 
 
 class _Wake:

@@ -3,6 +3,7 @@ import { api, apiFetch, unwrap, ApiError } from "./client";
 import type {
   Agent,
   AppSettings,
+  BackupInfo,
   Job,
   JobCreate,
   JobPatch,
@@ -99,6 +100,9 @@ export const getAgentDiff = (agentId: string) =>
 
 export const getSettings = () => unwrap<AppSettings>(api.GET("/api/settings"));
 export const putSettings = (body: AppSettings) => unwrap<AppSettings>(api.PUT("/api/settings", { body }));
+
+export const listBackups = () => unwrap<BackupInfo[]>(api.GET("/api/backups"));
+export const createBackup = () => unwrap<BackupInfo>(api.POST("/api/backups"));
 
 export const listModels = () => unwrap<ModelInfo[]>(api.GET("/api/models"));
 

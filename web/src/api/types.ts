@@ -22,6 +22,7 @@ export type ProviderTotal = Schemas["ProviderTotal"];
 export type SearchHit = Schemas["SearchHit"];
 export type ModelInfo = Schemas["ModelInfo"];
 export type AppSettings = Schemas["AppSettings"];
+export type BackupInfo = Schemas["BackupInfo"];
 
 export type EventKind =
   | "init"

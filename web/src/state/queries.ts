@@ -14,6 +14,7 @@ export const keys = {
   templates: ["templates"] as const,
   models: ["models"] as const,
   settings: ["settings"] as const,
+  backups: ["backups"] as const,
   usage: (days: number) => ["usage", days] as const,
   search: (q: string) => ["search", q] as const,
   agents: (jobId: string) => ["agents", jobId] as const,
@@ -92,6 +93,16 @@ export const useStatusHistory = (jobId: string | null) => useQuery(queries.statu
 function useChanging<TArgs, TResult>(key: QueryKey, change: (args: TArgs) => Promise<TResult>) {
   const client = useQueryClient();
   return useMutation({ mutationFn: change, onSuccess: () => client.invalidateQueries({ queryKey: key }) });
+}
+
+export const useBackups = () => useQuery({ queryKey: keys.backups, queryFn: ep.listBackups });
+
+export function useCreateBackup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ep.createBackup,
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.backups }),
+  });
 }
 
 export function useSaveSettings() {

@@ -1,8 +1,9 @@
-/** Settings: max concurrent agents, notifications, theme and the access token. */
+/** Settings: max concurrent agents, notifications, theme, the access token and backups. */
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "../api/auth";
 import { useSaveSettings, useSettings } from "../state/queries";
 import { Modal } from "../components/Modal";
+import { BackupsSection } from "./BackupsSection";
 import { errorText, useToast } from "../components/Toasts";
 import { notificationsSupported, requestNotifications } from "../state/live/notify";
 import type { Theme } from "../state/page/theme";
@@ -112,6 +113,7 @@ export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props)
         </div>
         <div className="field-hint">Only needed when the server runs with AUTH_TOKEN.</div>
       </div>
+      <BackupsSection />
     </Modal>
   );
 }
