@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     backup_interval_sec: float = Field(6 * 3600, alias="PODIUM_BACKUP_INTERVAL_SEC", ge=0)
     backup_keep: int = Field(7, alias="PODIUM_BACKUP_KEEP", ge=1, le=10_000)
 
+    # How long a provider is held after a usage/rate limit that did not say when it resets
+    # (doubling with each pause of the same job, at most an hour; podium.jobs.limits).
+    limit_pause_sec: float = Field(60, alias="PODIUM_LIMIT_PAUSE_SEC", gt=0, le=86400)
+
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

@@ -29,7 +29,9 @@ from podium.db.engine import Database
 from podium.events import EventBus
 from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.gates import QueueGates, QueueStatus, QueueUpdated
 from podium.jobs.lifecycle import JobLifecycle
+from podium.jobs.limits import LimitPauses, ProviderHolds
 from podium.jobs.service import JobService
 from podium.mcp.credentials import AgentCredentials
 from podium.mcp.wiring import AgentWiringFactory
@@ -70,6 +72,7 @@ class Services:
     classifier: ModelClassifier
     backups: BackupService
     server_lock: ServerLock
+    gates: QueueGates
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -123,12 +126,26 @@ class Services:
             jobs.publish(jobs.get(job_id))
 
         holder["publish_job"] = publish_job
+        holds = ProviderHolds()
         lifecycle = JobLifecycle(
             db=db,
             runner=runner,
             jobs=jobs,
             wake_dispatcher=wake,
             helper_model=settings.helper_model,
+            limits=LimitPauses(holds, fallback_pause_sec=settings.limit_pause_sec),
+        )
+
+        def publish_queue(status: QueueStatus) -> None:
+            bus.publish(QueueUpdated(data=status))
+
+        gates = QueueGates(
+            db=db,
+            providers=providers,
+            settings=lambda: app_settings.current,
+            holds=holds,
+            publish_job=publish_job,
+            publish_status=publish_queue,
         )
         holder["lifecycle"] = lifecycle
         dispatcher = Dispatcher(
@@ -138,6 +155,7 @@ class Services:
             running=lambda: runner.live_count,
             launch=lifecycle.launch,
             publish_job=publish_job,
+            gates=gates,
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
@@ -178,6 +196,7 @@ class Services:
                 keep=settings.backup_keep,
             ),
             server_lock=ServerLock(settings.database_path),
+            gates=gates,
         )
 
     def settings_base_dir(self) -> Path:

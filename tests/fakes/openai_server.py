@@ -61,7 +61,8 @@ A step is a dict with any of these keys:
     ``{"status": 500, "type": "server_error", "message": "...", "times": N}``: answer with an
     HTTP error instead. With ``times`` only the first N requests reaching this step fail (to
     test retries); without it every one does. Codex retries 429/5xx itself (with backoff);
-    a 400 fails the turn.
+    a 400 fails the turn. ``headers`` and ``reset_in`` as for the Anthropic stand-in
+    (``retry-after`` and ``x-ratelimit-reset-requests``).
 
 Standalone: ``python -m tests.fakes.openai_server --port 0 --scripts FILE.json`` prints
 ``PORT=<n>`` as its first stdout line. ``POST /_scripts/NAME`` (JSON list of steps) adds a
@@ -455,6 +456,11 @@ class _Handler(ScriptedHandler):
                 "param": None,
             }
         }
+
+    def reset_headers(self, reset_at: float) -> dict[str, str]:
+        """What the OpenAI API sends with a 429: seconds until the request limit resets."""
+        wait = max(0.0, reset_at - time.time())
+        return super().reset_headers(reset_at) | {"x-ratelimit-reset-requests": f"{wait:.0f}s"}
 
     def build_reply(self, step: Step, body: Json) -> Json:
         return build_response(step, body)

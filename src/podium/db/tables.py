@@ -52,6 +52,11 @@ jobs = Table(
     # complex | unavailable (0009).
     Column("model_classification", Text),
     Column("failure_kind", Text),  # podium.jobs.failures.FailureKind of a failed job (0010)
+    # Why the dispatcher holds this pending job, and until when if that is known
+    # (podium.jobs.gates); how often a usage limit paused it in a row (podium.jobs.limits) (0011).
+    Column("hold_reason", Text),
+    Column("held_until", Float),
+    Column("limit_pauses", Integer, nullable=False, default=0),
     Column("work_dir", Text, nullable=False),
     Column("max_turns", Integer),
     Column("stop_mode", Text),

@@ -38,7 +38,12 @@ A step is a dict with any of these keys:
     ``{"status": 529, "type": "overloaded_error", "message": "...", "times": N}``: answer
     with an HTTP error instead. With ``times`` only the first N requests reaching this step
     fail (to test retries); without it every one does. Claude Code retries 429/5xx/529
-    itself; a 400 ``invalid_request_error`` fails fast.
+    itself; a 400 ``invalid_request_error`` fails fast. ``headers`` adds response headers;
+    ``reset_in`` (seconds) adds the rate-limit reset headers the API sends with a 429
+    (``retry-after``, ``anthropic-ratelimit-*-reset``) and fills ``{{reset_epoch}}`` in the
+    message. Claude Code 2.1.197 with an API key waits out a short ``retry-after`` itself
+    (``system``/``api_retry`` lines), fails at once on a long one, and prints neither the
+    headers nor the reset time: only ``API Error: Request rejected (429) · <message>``.
 
 ``classify`` / ``classify_delay`` (first step only)
     What Podium's model classifier is told (``"simple"``, ``"medium"``, ``"complex"``), after
@@ -60,6 +65,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from podium.demo.scripted_http import (
@@ -291,6 +297,17 @@ class _Handler(ScriptedHandler):
                 "type": error.get("type", "api_error"),
                 "message": error.get("message", "scripted error"),
             },
+        }
+
+    def reset_headers(self, reset_at: float) -> dict[str, str]:
+        """What the Messages API sends with a 429: when each limit resets (RFC 3339), how long
+        to wait, and (for subscription plans) the unified limit's reset as epoch seconds."""
+        stamp = datetime.fromtimestamp(reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return super().reset_headers(reset_at) | {
+            "anthropic-ratelimit-requests-reset": stamp,
+            "anthropic-ratelimit-tokens-reset": stamp,
+            "anthropic-ratelimit-unified-status": "rejected",
+            "anthropic-ratelimit-unified-reset": str(int(reset_at)),
         }
 
     def build_reply(self, step: Step, body: Json) -> Json:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import re
 import signal
 import sys
@@ -164,6 +165,21 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
     def error_payload(self, error: Json) -> Json:
         """The API's error body for a step's scripted ``error``."""
 
+    def timed_error(self, error: Json) -> tuple[Json, dict[str, str]]:
+        """A scripted error as answered now, and its headers: ``headers`` as given, plus, when
+        it has ``reset_in`` (seconds from this answer), the API's rate-limit reset headers and
+        ``{{reset_epoch}}`` in its message replaced by that moment in epoch seconds."""
+        headers = {str(k): str(v) for k, v in (error.get("headers") or {}).items()}
+        if error.get("reset_in") is None:
+            return error, headers
+        reset_at = time.time() + float(error["reset_in"])
+        message = str(error.get("message", "")).replace("{{reset_epoch}}", str(int(reset_at)))
+        return {**error, "message": message}, self.reset_headers(reset_at) | headers
+
+    def reset_headers(self, reset_at: float) -> dict[str, str]:
+        """The headers by which the API says when a limit resets (epoch seconds RESET_AT)."""
+        return {"retry-after": str(max(0, math.ceil(reset_at - time.time())))}
+
     @abstractmethod
     def build_reply(self, step: Step, body: Json) -> Json:
         """The complete (non-streamed) reply that plays STEP for request BODY."""
@@ -181,7 +197,8 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
             time.sleep(float(step["delay"]))
         error = step.get("error")
         if error and owner.should_fail(entry.script, entry.step, error):
-            self.send_json(int(error.get("status", 500)), self.error_payload(error))
+            error, headers = self.timed_error(error)
+            self.send_json(int(error.get("status", 500)), self.error_payload(error), headers)
             return
         reply = self.build_reply(step, body)
         if body.get("stream"):
@@ -206,12 +223,14 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
             self.close_connection = True  # the client gave up (e.g. the agent was killed)
 
     # -- plumbing
-    def send_json(self, status: int, payload: Any) -> None:
+    def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header(self.request_id_header, new_id("req"))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

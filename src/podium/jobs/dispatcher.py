@@ -1,7 +1,8 @@
 """The dispatcher: starts queued jobs when something changes, never on a polling interval.
 
 It wakes when a job is created, finishes, is cancelled or reprioritised, when the concurrency cap
-changes, and at the next `scheduledAt` (one timer for the earliest)."""
+changes, and at the next `scheduledAt` or the moment a hold may lift (one timer for the
+earliest). Whether a queued job may start is the gates' call (podium.jobs.gates)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
 from podium.jobs.failures import FailureKind
+from podium.jobs.gates import QueueGates
 from podium.jobs.states import JobStatus
 
 log = logging.getLogger(__name__)
+
+QUEUE_SCAN = 10_000  # queued jobs the gates look at per pass (each held one says why)
 
 
 class Dispatcher:
@@ -32,6 +36,7 @@ class Dispatcher:
         running: Callable[[], int],
         launch: Callable[[RowMapping], None],
         publish_job: Callable[[str], None],
+        gates: QueueGates,
     ) -> None:
         self._db = db
         self._bus = bus
@@ -39,6 +44,7 @@ class Dispatcher:
         self._running = running
         self._launch = launch
         self._publish_job = publish_job
+        self._gates = gates
         self._wakeup = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
@@ -72,11 +78,10 @@ class Dispatcher:
         for job_id in changed:
             self._publish_job(job_id)
         free = self._capacity() - self._running()
-        if free > 0:
-            with self._db.read() as conn:
-                ready = repository.next_queued(conn, free)
-            for job in ready:
-                self._launch(job)
+        with self._db.read() as conn:
+            queued = repository.next_queued(conn, QUEUE_SCAN)
+        for job in self._gates.admit(queued, free):
+            self._launch(job)
         self._arm_timer()
 
     def _promote_scheduled(self) -> list[str]:
@@ -118,7 +123,8 @@ class Dispatcher:
 
     def _arm_timer(self) -> None:
         with self._db.read() as conn:
-            next_at = repository.next_scheduled_time(conn)
+            times = [repository.next_scheduled_time(conn), self._gates.next_wake()]
+        next_at = min((t for t in times if t is not None), default=None)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

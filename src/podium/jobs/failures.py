@@ -32,7 +32,10 @@ class FailureKind(StrEnum):
 _API_ERRORS: tuple[tuple[re.Pattern[str], FailureKind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
-        (r"\b429\b|rate[_ ]?limit", FailureKind.RATE_LIMIT),
+        (
+            r"\b429\b|rate[_ ]?limit|usage limit|hit your \w*\s?limit|quota exceeded",
+            FailureKind.RATE_LIMIT,
+        ),
         (r"\b529\b|overloaded", FailureKind.OVERLOADED),
         (
             r"\b40[13]\b|authentication_error|permission_error|invalid.{0,12}api.?key",

@@ -19,6 +19,7 @@ from podium.ids import now
 from podium.jobs import analysis, repository
 from podium.jobs.checks import run_checks
 from podium.jobs.failures import FailureKind, decide_retry, kind_of_agent_error
+from podium.jobs.limits import LimitPauses
 from podium.jobs.prompt import system_prompt, user_prompt
 from podium.jobs.schemas import Job
 from podium.jobs.service import JobService
@@ -50,8 +51,10 @@ class JobLifecycle:
         jobs: JobService,
         wake_dispatcher: Callable[[], None],
         helper_model: str,
+        limits: LimitPauses,
     ) -> None:
         self._db = db
+        self._limits = limits
         self._helper_model = helper_model
         self._runner = runner
         self._jobs = jobs
@@ -244,6 +247,8 @@ class JobLifecycle:
         result: str | None,
         failure: FailureKind | None = None,
     ) -> None:
+        if status is JobStatus.FAILED and self._paused_for_limit(job_id, failure, reason):
+            return
         with self._db.write() as conn:
             job = repository.get(conn, job_id)
             if job is None:
@@ -265,6 +270,20 @@ class JobLifecycle:
         if follow_up is not None:
             self._jobs.publish(follow_up)
         self._wake()
+
+    def _paused_for_limit(
+        self, job_id: str, failure: FailureKind | None, reason: str | None
+    ) -> bool:
+        """A usage limit: the provider is held until the reset and the job, rather than fail,
+        continues its session then (podium.jobs.limits)."""
+        with self._db.write() as conn:
+            job = repository.get(conn, job_id)
+            if job is None or not self._limits.pause(conn, job, failure, reason):
+                return False
+            paused = repository.to_schema(repository.get(conn, job_id))  # type: ignore[arg-type]
+        self._jobs.publish(paused)
+        self._wake()
+        return True
 
     def _follow_up(
         self,

@@ -146,6 +146,8 @@ def to_schema(row: RowMapping) -> Job:
         retry_policy=row["retry_policy"],
         attempt=int(row["attempt"] or 1),
         failure_kind=row["failure_kind"],
+        hold_reason=row["hold_reason"],
+        held_until=to_datetime(row["held_until"]),
         completion_checks=list(row["completion_checks"] or []),
         project_id=row["project_id"],
         parent_job_id=row["parent_job_id"],

@@ -127,6 +127,10 @@ class Job(ApiModel):
     attempt: int
     # Why a failed job failed (podium.jobs.failures): what its retry policy acted on.
     failure_kind: str | None
+    # Why the dispatcher holds this pending job (a provider's usage limit, a spend cap, too
+    # little memory...) and, when known, until when (podium.jobs.gates).
+    hold_reason: str | None
+    held_until: datetime | None
     completion_checks: list[str]
     project_id: str | None
     parent_job_id: str | None

@@ -14,6 +14,7 @@ import type {
   OutputPage,
   Project,
   Question,
+  QueueStatus,
   SearchHit,
   StatusHistoryEntry,
   Template,
@@ -100,6 +101,8 @@ export const getAgentDiff = (agentId: string) =>
 
 export const getSettings = () => unwrap<AppSettings>(api.GET("/api/settings"));
 export const putSettings = (body: AppSettings) => unwrap<AppSettings>(api.PUT("/api/settings", { body }));
+
+export const getQueue = () => unwrap<QueueStatus>(api.GET("/api/queue"));
 
 export const listBackups = () => unwrap<BackupInfo[]>(api.GET("/api/backups"));
 export const createBackup = () => unwrap<BackupInfo>(api.POST("/api/backups"));

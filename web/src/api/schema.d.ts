@@ -325,6 +325,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Queue
+         * @description Why queued jobs are held, as of the dispatcher's last pass (also sent as the
+         *     `queue.updated` event): provider usage limits, spend caps, low resources.
+         */
+        get: operations["queue_api_queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usage": {
         parameters: {
             query?: never;
@@ -644,11 +665,26 @@ export interface components {
              * @default 20
              */
             maxConcurrentAgents?: number;
+            /**
+             * Dailyspendcapusd
+             * @default 0
+             */
+            dailySpendCapUsd?: number;
+            /** Projectdailyspendcapsusd */
+            projectDailySpendCapsUsd?: {
+                [key: string]: number;
+            };
         };
         /** AppSettingsPatch */
         AppSettingsPatch: {
             /** Maxconcurrentagents */
             maxConcurrentAgents?: number | null;
+            /** Dailyspendcapusd */
+            dailySpendCapUsd?: number | null;
+            /** Projectdailyspendcapsusd */
+            projectDailySpendCapsUsd?: {
+                [key: string]: number;
+            } | null;
         };
         /** BackupInfo */
         BackupInfo: {
@@ -726,6 +762,10 @@ export interface components {
             attempt: number;
             /** Failurekind */
             failureKind: string | null;
+            /** Holdreason */
+            holdReason: string | null;
+            /** Helduntil */
+            heldUntil: string | null;
             /** Completionchecks */
             completionChecks: string[];
             /** Projectid */
@@ -994,6 +1034,33 @@ export interface components {
             createdAt: unknown;
             /** Answeredat */
             answeredAt: unknown | null;
+        };
+        /**
+         * QueueHold
+         * @description One reason the queue (or part of it) is held.
+         */
+        QueueHold: {
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /** Provider */
+            provider: string | null;
+            /** Projectid */
+            projectId: string | null;
+            /** Until */
+            until: string | null;
+        };
+        /** QueueStatus */
+        QueueStatus: {
+            /** Holds */
+            holds: components["schemas"]["QueueHold"][];
+            /** Queued */
+            queued: number;
+            /** Heldjobs */
+            heldJobs: number;
+            /** Spendtodayusd */
+            spendTodayUsd: number;
         };
         /** SearchHit */
         SearchHit: {
@@ -1372,6 +1439,20 @@ export interface components {
             ts: number;
             data: components["schemas"]["IdRef"];
         };
+        /**
+         * QueueUpdated
+         * @description The queue's holds changed (GET /api/queue says the same).
+         */
+        QueueUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "queue.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["QueueStatus"];
+        };
         /** ReleasedLock */
         ReleasedLock: {
             /** Id */
@@ -1458,7 +1539,7 @@ export interface components {
             ts: number;
             data: components["schemas"]["Template"];
         };
-        ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"];
+        ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"] | components["schemas"]["QueueUpdated"];
         /** TerminalActivity */
         TerminalActivity: {
             /**
@@ -2346,6 +2427,26 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    queue_api_queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
                 };
             };
         };

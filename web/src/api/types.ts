@@ -23,6 +23,8 @@ export type SearchHit = Schemas["SearchHit"];
 export type ModelInfo = Schemas["ModelInfo"];
 export type AppSettings = Schemas["AppSettings"];
 export type BackupInfo = Schemas["BackupInfo"];
+export type QueueStatus = Schemas["QueueStatus"];
+export type QueueHold = Schemas["QueueHold"];
 
 export type EventKind =
   | "init"

@@ -15,6 +15,7 @@ export const keys = {
   models: ["models"] as const,
   settings: ["settings"] as const,
   backups: ["backups"] as const,
+  queue: ["queue"] as const,
   usage: (days: number) => ["usage", days] as const,
   search: (q: string) => ["search", q] as const,
   agents: (jobId: string) => ["agents", jobId] as const,
@@ -94,6 +95,9 @@ function useChanging<TArgs, TResult>(key: QueryKey, change: (args: TArgs) => Pro
   const client = useQueryClient();
   return useMutation({ mutationFn: change, onSuccess: () => client.invalidateQueries({ queryKey: key }) });
 }
+
+/** Why queued jobs are held; `queue.updated` messages make it stale. */
+export const useQueue = () => useQuery({ queryKey: keys.queue, queryFn: ep.getQueue, refetchInterval: 60_000 });
 
 export const useBackups = () => useQuery({ queryKey: keys.backups, queryFn: ep.listBackups });
 

@@ -29,6 +29,8 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     retryPolicy: "none",
     attempt: 1,
     failureKind: null,
+    holdReason: null,
+    heldUntil: null,
     completionChecks: [],
     projectId: null,
     parentJobId: null,

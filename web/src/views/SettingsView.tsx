@@ -1,9 +1,10 @@
-/** Settings: max concurrent agents, notifications, theme, the access token and backups. */
+/** Settings: max concurrent agents, notifications, theme, the access token, limits and backups. */
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "../api/auth";
 import { useSaveSettings, useSettings } from "../state/queries";
 import { Modal } from "../components/Modal";
 import { BackupsSection } from "./BackupsSection";
+import { LimitsSection } from "./LimitsSection";
 import { errorText, useToast } from "../components/Toasts";
 import { notificationsSupported, requestNotifications } from "../state/live/notify";
 import type { Theme } from "../state/page/theme";
@@ -73,6 +74,7 @@ export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props)
           )}
         </div>
       </form>
+      <LimitsSection />
       <div className="field">
         <span className="field-label">Theme</span>
         <div className="inline">

@@ -1,4 +1,4 @@
-"""/api/usage, /api/search, /api/models, /api/health."""
+"""/api/usage, /api/search, /api/models, /api/health, /api/queue."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from podium.agents.models import KNOWN_MODELS, ModelInfo
 from podium.api.deps import ServicesDep
 from podium.insights.search import SearchHit, search_output
 from podium.insights.usage import UsageReport, usage_report
+from podium.jobs.gates import QueueStatus
 
 router = APIRouter(tags=["insights"])
 
@@ -18,6 +19,13 @@ router = APIRouter(tags=["insights"])
 @router.get("/api/health")
 async def health(services: ServicesDep) -> dict[str, object]:
     return {"status": "ok", "liveAgents": services.runner.live_count}
+
+
+@router.get("/api/queue")
+async def queue(services: ServicesDep) -> QueueStatus:
+    """Why queued jobs are held, as of the dispatcher's last pass (also sent as the
+    `queue.updated` event): provider usage limits, spend caps, low resources."""
+    return services.gates.status
 
 
 @router.get("/api/usage")

@@ -1,0 +1,85 @@
+/** Settings → Limits: daily spend caps (global and per project) that stop dispatch when
+ * reached. 0 means no cap. */
+import { useEffect, useState } from "react";
+import { useProjects, useSaveSettings, useSettings } from "../state/queries";
+import { errorText, useToast } from "../components/Toasts";
+
+function parseAmount(text: string): number | null {
+  const value = Number(text.trim() || "0");
+  return Number.isFinite(value) && value >= 0 && value <= 1_000_000 ? value : null;
+}
+
+export function LimitsSection() {
+  const settings = useSettings();
+  const projects = useProjects();
+  const save = useSaveSettings();
+  const toast = useToast();
+  const [daily, setDaily] = useState("0");
+  const [perProject, setPerProject] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const data = settings.data;
+    if (!data) return;
+    setDaily(String(data.dailySpendCapUsd ?? 0));
+    setPerProject(Object.fromEntries(Object.entries(data.projectDailySpendCapsUsd ?? {}).map(([id, cap]) => [id, String(cap)])));
+  }, [settings.data]);
+
+  const submit = () => {
+    const cap = parseAmount(daily);
+    const caps: Record<string, number> = {};
+    for (const [id, text] of Object.entries(perProject)) {
+      const value = parseAmount(text);
+      if (value === null) return setError("Caps are amounts in USD from 0 to 1,000,000");
+      if (value > 0) caps[id] = value;
+    }
+    if (cap === null) return setError("Caps are amounts in USD from 0 to 1,000,000");
+    setError(null);
+    save.mutate(
+      { dailySpendCapUsd: cap, projectDailySpendCapsUsd: caps },
+      { onSuccess: () => toast.info("Limits saved"), onError: (e) => setError(errorText(e)) },
+    );
+  };
+
+  return (
+    <form
+      className="field"
+      data-testid="settings-limits"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <span className="field-label">Daily spend caps (USD, 0 = none)</span>
+      <label className="inline">
+        <span className="limit-name">All jobs</span>
+        <input data-testid="settings-daily-cap" type="number" min={0} step="0.01" value={daily} onChange={(e) => setDaily(e.target.value)} />
+      </label>
+      {(projects.data ?? []).map((project) => (
+        <label className="inline" key={project.id}>
+          <span className="limit-name">{project.name}</span>
+          <input
+            data-testid={`settings-project-cap-${project.id}`}
+            type="number"
+            min={0}
+            step="0.01"
+            value={perProject[project.id] ?? "0"}
+            onChange={(e) => setPerProject((caps) => ({ ...caps, [project.id]: e.target.value }))}
+          />
+        </label>
+      ))}
+      <div className="inline">
+        <button type="submit" data-testid="settings-limits-save" disabled={save.isPending}>
+          Save limits
+        </button>
+      </div>
+      {error ? (
+        <div className="field-error" data-testid="error-limits">
+          {error}
+        </div>
+      ) : (
+        <div className="field-hint">When today's spend reaches a cap, no more of those jobs start today; running agents finish.</div>
+      )}
+    </form>
+  );
+}
