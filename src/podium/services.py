@@ -32,6 +32,7 @@ from podium.jobs.dispatcher import Dispatcher
 from podium.jobs.gates import QueueGates, QueueStatus, QueueUpdated
 from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.limits import LimitPauses, ProviderHolds
+from podium.jobs.resources import ResourceMonitor
 from podium.jobs.service import JobService
 from podium.mcp.credentials import AgentCredentials
 from podium.mcp.wiring import AgentWiringFactory
@@ -144,6 +145,7 @@ class Services:
             providers=providers,
             settings=lambda: app_settings.current,
             holds=holds,
+            monitor=ResourceMonitor(settings.data_dir),
             publish_job=publish_job,
             publish_status=publish_queue,
         )

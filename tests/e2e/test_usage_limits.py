@@ -142,3 +142,28 @@ def test_spend_cap_stops_dispatch_until_raised(
         done = wait_job(api, job["id"])
         assert done["status"] == "done" and done["holdReason"] is None
         assert api.get("/api/queue").json()["holds"] == []
+
+
+def test_resource_thresholds_hold_the_queue(
+    make_server: Callable[..., PodiumServer], model: ScriptedAnthropic
+) -> None:
+    server = make_server()
+    script = model.add_script("res-held", [{"text": "ran once memory sufficed"}])
+    with server.client() as api:
+        # One more agent "needs" more memory than the machine has: nothing starts.
+        saved = api.put("/api/settings", json={"agentMemoryMb": 900_000})
+        assert saved.status_code == 200, saved.text
+        job = create(api, description=f"Needs memory {script}")
+        held = job_where(api, job["id"], lambda j: j["holdReason"] is not None, "a held job")
+        assert held["status"] == "queued"
+        assert held["holdReason"].startswith("low memory: ")
+        assert held["holdReason"].endswith("one more agent needs 900000 MB")
+        queue = api.get("/api/queue").json()
+        assert [h["kind"] for h in queue["holds"]] == ["resources"]
+        assert queue["resources"]["availableMemoryMb"] > 0
+        assert queue["resources"]["freeDiskMb"] > 0
+
+        assert api.put("/api/settings", json={"agentMemoryMb": 275}).status_code == 200
+        done = wait_job(api, job["id"])
+        assert done["status"] == "done" and done["holdReason"] is None
+        assert api.get("/api/queue").json()["holds"] == []

@@ -24,6 +24,12 @@ class AppSettings(ApiModel):
     daily_spend_cap_usd: UsdCap = 0.0
     # The same per project id; a project missing here (or at 0) has no cap of its own.
     project_daily_spend_caps_usd: dict[str, UsdCap] = Field(default_factory=dict, max_length=1000)
+    # Dispatch waits while one more agent would not fit (podium.jobs.resources): memory one
+    # agent needs (a Claude agent is ~275 MB RSS), the free-disk floor, the 1-minute load per
+    # CPU ceiling (0: none).
+    agent_memory_mb: int = Field(275, ge=0, le=1_000_000)
+    min_free_disk_mb: int = Field(1024, ge=0, le=100_000_000)
+    max_load_per_cpu: float = Field(10.0, ge=0, le=1000)
 
 
 class SettingsUpdated(Message):
@@ -35,6 +41,9 @@ class AppSettingsPatch(ApiModel):
     max_concurrent_agents: int | None = Field(None, ge=1, le=1000)
     daily_spend_cap_usd: UsdCap | None = None
     project_daily_spend_caps_usd: dict[str, UsdCap] | None = Field(None, max_length=1000)
+    agent_memory_mb: int | None = Field(None, ge=0, le=1_000_000)
+    min_free_disk_mb: int | None = Field(None, ge=0, le=100_000_000)
+    max_load_per_cpu: float | None = Field(None, ge=0, le=1000)
 
 
 class AppSettingsService:

@@ -1,8 +1,9 @@
 """The one gate the dispatcher asks before it starts a queued job.
 
-A job waits, with the reason on it, while its provider's usage limit has not reset or while the
-day's spend cap (global or its project's) is reached. The gate also says when to look again (a
-reset, midnight), and only while something is held, so an idle server never polls."""
+A job waits, with the reason on it, while its provider's usage limit has not reset, while the
+day's spend cap (global or its project's) is reached, or while the machine lacks the memory,
+disk or CPU for one more agent. The gate also says when to look again (a reset, midnight, a slow
+resource re-check), and only while something is held, so an idle server never polls."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ from podium.events import Message
 from podium.ids import now, to_datetime
 from podium.jobs import repository
 from podium.jobs.limits import ProviderHolds
+from podium.jobs.resources import ResourceMonitor, ResourceSample, resource_hold
 from podium.schemas import ApiModel
+
+# While resources hold the queue, they are sampled again this often (and on every dispatch).
+RESOURCE_RECHECK_SEC = 30.0
 
 
 class QueueHold(ApiModel):
     """One reason the queue (or part of it) is held."""
 
-    kind: str  # provider_limit | spend_cap
+    kind: str  # provider_limit | spend_cap | resources
     reason: str
     provider: str | None
     project_id: str | None
@@ -39,6 +44,7 @@ class QueueStatus(ApiModel):
     queued: int
     held_jobs: int
     spend_today_usd: float
+    resources: ResourceSample | None
 
 
 class QueueUpdated(Message):
@@ -70,6 +76,7 @@ class QueueGates:
         providers: ProviderRegistry,
         settings: Callable[[], AppSettings],
         holds: ProviderHolds,
+        monitor: ResourceMonitor,
         publish_job: Callable[[str], None],
         publish_status: Callable[[QueueStatus], None],
     ) -> None:
@@ -77,10 +84,13 @@ class QueueGates:
         self._providers = providers
         self._settings = settings
         self.holds = holds
+        self._monitor = monitor
         self._publish_job = publish_job
         self._publish_status = publish_status
         self._next_wake: float | None = None
-        self._status = QueueStatus(holds=[], queued=0, held_jobs=0, spend_today_usd=0.0)
+        self._status = QueueStatus(
+            holds=[], queued=0, held_jobs=0, spend_today_usd=0.0, resources=None
+        )
 
     @property
     def status(self) -> QueueStatus:
@@ -96,17 +106,18 @@ class QueueGates:
         at = now()
         current = self._settings()
         spend, by_project = self._spend_today(at) if self._has_caps(current) else (0.0, {})
+        sample = self._monitor.sample() if queued else None
         launch: list[RowMapping] = []
         marks: dict[str, _Hold | None] = {}
         for job in queued:
-            hold = self._hold_for(job, at, current, spend, by_project)
+            hold = self._hold_for(job, at, current, spend, by_project, sample, len(launch))
             marks[job["id"]] = hold
             if hold is None and len(launch) < free:
                 launch.append(job)
         self._write_marks(queued, marks)
         held = [hold for hold in marks.values() if hold is not None]
         self._next_wake = self._wake_time(held, at)
-        self._update_status(held, len(queued), spend, at)
+        self._update_status(held, len(queued), spend, sample, at)
         return launch
 
     # -- the gates ----------------------------------------------------------------------------
@@ -117,6 +128,8 @@ class QueueGates:
         current: AppSettings,
         spend: float,
         by_project: dict[str, float],
+        sample: ResourceSample | None,
+        starting: int,
     ) -> _Hold | None:
         provider = self._providers.for_model(job["model"]).name
         limit = self.holds.get(provider, at)
@@ -135,6 +148,10 @@ class QueueGates:
                 f"${spent:.2f} of ${project_cap:.2f} spent today"
             )
             return _Hold("spend_cap", reason, _midnight_after(at), project_id=project)
+        if sample is not None:
+            short = resource_hold(sample, current, starting)
+            if short is not None:
+                return _Hold("resources", short, None)
         return None
 
     @staticmethod
@@ -180,6 +197,8 @@ class QueueGates:
 
     def _wake_time(self, held: list[_Hold], at: float) -> float | None:
         times = [hold.until for hold in held if hold.until is not None]
+        if any(hold.kind == "resources" for hold in held):
+            times.append(at + RESOURCE_RECHECK_SEC)
         return min(times) if times else None
 
     def _update_status(
@@ -187,6 +206,7 @@ class QueueGates:
         held: list[_Hold],
         queued: int,
         spend: float,
+        sample: ResourceSample | None,
         at: float,
     ) -> None:
         reasons: dict[tuple[str, str], QueueHold] = {}
@@ -214,8 +234,9 @@ class QueueGates:
             queued=queued,
             held_jobs=len(held),
             spend_today_usd=round(spend, 6),
+            resources=sample,
         )
-        before = self._status.model_dump()
+        before = self._status.model_dump(exclude={"resources"})
         self._status = status
-        if status.model_dump() != before:
+        if status.model_dump(exclude={"resources"}) != before:
             self._publish_status(status)

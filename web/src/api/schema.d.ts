@@ -674,6 +674,21 @@ export interface components {
             projectDailySpendCapsUsd?: {
                 [key: string]: number;
             };
+            /**
+             * Agentmemorymb
+             * @default 275
+             */
+            agentMemoryMb?: number;
+            /**
+             * Minfreediskmb
+             * @default 1024
+             */
+            minFreeDiskMb?: number;
+            /**
+             * Maxloadpercpu
+             * @default 10
+             */
+            maxLoadPerCpu?: number;
         };
         /** AppSettingsPatch */
         AppSettingsPatch: {
@@ -685,6 +700,12 @@ export interface components {
             projectDailySpendCapsUsd?: {
                 [key: string]: number;
             } | null;
+            /** Agentmemorymb */
+            agentMemoryMb?: number | null;
+            /** Minfreediskmb */
+            minFreeDiskMb?: number | null;
+            /** Maxloadpercpu */
+            maxLoadPerCpu?: number | null;
         };
         /** BackupInfo */
         BackupInfo: {
@@ -1061,6 +1082,16 @@ export interface components {
             heldJobs: number;
             /** Spendtodayusd */
             spendTodayUsd: number;
+            resources: components["schemas"]["ResourceSample"] | null;
+        };
+        /** ResourceSample */
+        ResourceSample: {
+            /** Availablememorymb */
+            availableMemoryMb: number;
+            /** Freediskmb */
+            freeDiskMb: number;
+            /** Loadpercpu */
+            loadPerCpu: number;
         };
         /** SearchHit */
         SearchHit: {
