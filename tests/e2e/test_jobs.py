@@ -148,9 +148,9 @@ def test_output_is_pushed_on_websocket(
 
 
 def test_priority_order_and_concurrency_cap(api: httpx.Client, model: ScriptedAnthropic) -> None:
-    assert api.put("/api/settings", json={"maxConcurrentAgents": 1}).json() == {
-        "maxConcurrentAgents": 1
-    }
+    assert (
+        api.put("/api/settings", json={"maxConcurrentAgents": 1}).json()["maxConcurrentAgents"] == 1
+    )
     slow = model.add_script("slow-cap", [{"text": "slow done", "delay": 2}])
     quick = model.add_script("quick-cap", [{"text": "quick done"}])
     first = create(api, description=f"first {slow}")
