@@ -43,7 +43,8 @@ class QueueStatus(ApiModel):
     holds: list[QueueHold]
     queued: int
     held_jobs: int
-    spend_today_usd: float
+    # What agents started today cost, when a cap is set and jobs are queued (else not counted).
+    spend_today_usd: float | None
     resources: ResourceSample | None
 
 
@@ -89,7 +90,7 @@ class QueueGates:
         self._publish_status = publish_status
         self._next_wake: float | None = None
         self._status = QueueStatus(
-            holds=[], queued=0, held_jobs=0, spend_today_usd=0.0, resources=None
+            holds=[], queued=0, held_jobs=0, spend_today_usd=None, resources=None
         )
 
     @property
@@ -105,7 +106,8 @@ class QueueGates:
         gets the reason it is held written on it (or cleared)."""
         at = now()
         current = self._settings()
-        spend, by_project = self._spend_today(at) if self._has_caps(current) else (0.0, {})
+        capped = bool(queued) and self._has_caps(current)
+        spend, by_project = self._spend_today(at) if capped else (None, {})
         sample = self._monitor.sample() if queued else None
         launch: list[RowMapping] = []
         marks: dict[str, _Hold | None] = {}
@@ -126,7 +128,7 @@ class QueueGates:
         job: RowMapping,
         at: float,
         current: AppSettings,
-        spend: float,
+        spend: float | None,
         by_project: dict[str, float],
         sample: ResourceSample | None,
         starting: int,
@@ -136,7 +138,7 @@ class QueueGates:
         if limit is not None:
             return _Hold("provider_limit", limit.reason, limit.until, provider=provider)
         cap = current.daily_spend_cap_usd
-        if cap > 0 and spend >= cap:
+        if cap > 0 and spend is not None and spend >= cap:
             reason = f"daily spend cap reached: ${spend:.2f} of ${cap:.2f} spent today"
             return _Hold("spend_cap", reason, _midnight_after(at))
         project = job["project_id"]
@@ -205,7 +207,7 @@ class QueueGates:
         self,
         held: list[_Hold],
         queued: int,
-        spend: float,
+        spend: float | None,
         sample: ResourceSample | None,
         at: float,
     ) -> None:
@@ -233,7 +235,7 @@ class QueueGates:
             holds=list(reasons.values()),
             queued=queued,
             held_jobs=len(held),
-            spend_today_usd=round(spend, 6),
+            spend_today_usd=round(spend, 6) if spend is not None else None,
             resources=sample,
         )
         before = self._status.model_dump(exclude={"resources"})

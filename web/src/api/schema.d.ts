@@ -1081,7 +1081,7 @@ export interface components {
             /** Heldjobs */
             heldJobs: number;
             /** Spendtodayusd */
-            spendTodayUsd: number;
+            spendTodayUsd: number | null;
             resources: components["schemas"]["ResourceSample"] | null;
         };
         /** ResourceSample */
