@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from podium.db.engine import Database
+from podium.db.tables import agents
+from podium.jobs import repository
 from podium.jobs.failures import FailureKind, kind_of_agent_error
-from podium.jobs.limits import ProviderHolds, reset_from_text
+from podium.jobs.limits import (
+    CONTINUE_PROMPT,
+    MAX_LIMIT_PAUSES,
+    LimitPauses,
+    ProviderHolds,
+    reset_from_text,
+)
 
 AT = datetime(2026, 12, 3, 14, 20, 0).timestamp()  # local time, as the CLI prints it
 
@@ -67,3 +78,76 @@ def test_a_provider_hold_lasts_until_the_latest_reset() -> None:
     assert holds.get("claude", AT + 61) is None
     assert [h.provider for h in holds.active(AT)] == ["claude"]
     assert holds.active(AT + 61) == []
+
+
+def _job_with_agent(db: Database, *, session: str | None, pauses: int = 0) -> str:
+    with db.write() as conn:
+        repository.insert(
+            conn,
+            {
+                "id": "job_1",
+                "title": "t",
+                "description": "d",
+                "status": "running",
+                "work_dir": "/tmp",
+                "created_at": time.time(),
+                "current_agent_id": "agent_1",
+                "limit_pauses": pauses,
+            },
+        )
+        conn.execute(
+            agents.insert().values(
+                id="agent_1",
+                job_id="job_1",
+                provider="claude",
+                status="exited",
+                log_path="/tmp/none.ndjson",
+                work_dir="/tmp",
+                created_at=time.time(),
+                session_id=session,
+            )
+        )
+    return "job_1"
+
+
+def _pause(db: Database, holds: ProviderHolds, reason: str) -> bool:
+    limits = LimitPauses(holds, fallback_pause_sec=60)
+    with db.write() as conn:
+        job = repository.get(conn, "job_1")
+        assert job is not None
+        return limits.pause(conn, job, FailureKind.RATE_LIMIT, reason)
+
+
+def test_no_reset_given_pauses_for_the_fallback_doubling(tmp_path: Path) -> None:
+    db = Database(tmp_path / "orchestrator.db")
+    db.migrate()
+    _job_with_agent(db, session="sess-1", pauses=2)
+    holds = ProviderHolds()
+    before = time.time()
+    said = "agent reported an error: API Error: Request rejected (429) · rate limit exceeded"
+    assert _pause(db, holds, said)
+    with db.read() as conn:
+        job = repository.get(conn, "job_1")
+    assert job is not None
+    assert job["status"] == "scheduled" and job["continue_prompt"] == CONTINUE_PROMPT
+    assert job["scheduled_at"] - before == pytest.approx(240, abs=2)  # 60 s doubled twice
+    assert job["held_until"] == job["scheduled_at"] and job["limit_pauses"] == 3
+    assert job["hold_reason"] == "claude usage limit (reset time not given)"
+    hold = holds.get("claude", time.time())
+    assert hold is not None and hold.until == job["scheduled_at"]
+
+
+def test_without_a_session_or_past_the_last_pause_the_job_fails_but_holds_its_provider(
+    tmp_path: Path,
+) -> None:
+    for n, (session, pauses) in enumerate([(None, 0), ("sess-1", MAX_LIMIT_PAUSES)]):
+        db = Database(tmp_path / f"db{n}" / "orchestrator.db")
+        db.migrate()
+        _job_with_agent(db, session=session, pauses=pauses)
+        holds = ProviderHolds()
+        assert not _pause(db, holds, "Claude AI usage limit reached|4102444800")
+        with db.read() as conn:
+            job = repository.get(conn, "job_1")
+        assert job is not None and job["status"] == "running"  # left to fail as usual
+        hold = holds.get("claude", time.time())
+        assert hold is not None and hold.until == 4102444800.0
