@@ -41,6 +41,10 @@ AT = datetime(2026, 12, 3, 14, 20, 0).timestamp()  # local time, as the CLI prin
         ("You've hit your session limit · resets 3pm", datetime(2026, 12, 3, 15, 0).timestamp()),
         ("limit · resets 2:05pm", datetime(2026, 12, 4, 14, 5).timestamp()),  # past: tomorrow
         (
+            "You've hit your usage limit. Upgrade to Pro or try again at 3:04 PM.",
+            datetime(2026, 12, 3, 15, 4).timestamp(),
+        ),
+        (
             "API Error: Request rejected (429) · Number of requests has exceeded your rate limit",
             None,
         ),

@@ -35,7 +35,8 @@ _ISO = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(
-    r"resets?\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?:\s*\(([A-Za-z_]+/[A-Za-z_/]+|UTC)\))?",
+    r"(?:resets?|try again at)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?"
+    r"(?:\s*\(([A-Za-z_]+/[A-Za-z_/]+|UTC)\))?",
     re.IGNORECASE,
 )
 _DURATION = re.compile(
@@ -58,8 +59,8 @@ def reset_from_text(text: str, at: float) -> float | None:
     """When a usage limit resets, as the CLI's error text says (epoch seconds), else None.
 
     Forms: Claude Code's "Claude AI usage limit reached|<epoch>" and "... resets 3pm
-    (Europe/Berlin)", an RFC 3339 time after "reset", "try again in 1 hour 5 minutes",
-    "retry-after: 30". AT is the time the text was read."""
+    (Europe/Berlin)", an RFC 3339 time after "reset", Codex's "try again in 1 hour 5 minutes"
+    and "try again at 3:04 PM", "retry-after: 30". AT is the time the text was read."""
     if match := _EPOCH.search(text):
         return float(match.group(1))
     if match := _ISO.search(text):
