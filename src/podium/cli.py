@@ -87,13 +87,14 @@ def serve(
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin, every start
     if tracking:
         logging.getLogger("podium").info("error tracking on: Podium's errors go to Sentry")
+    from podium.db.backup import DatabaseInUse
     from podium.server import run_server
 
     try:
         asyncio.run(run_server(settings, demo_mode))
     except KeyboardInterrupt:
         pass
-    except OSError as exc:
+    except (OSError, DatabaseInUse) as exc:
         typer.echo(f"podium: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:

@@ -50,6 +50,8 @@ async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     for problem in missing_tools(settings):
         log.warning(problem)
     services = Services.build(settings)
+    # Before anything listens: a second server on this database stops here with one clear line.
+    services.server_lock.acquire()
     api = QuietServer(
         quiet_config(
             create_app(settings, services),

@@ -7,6 +7,8 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.test_jobs import create
 from tests.support.podium_process import PODIUM_BIN, PodiumServer
 
@@ -39,6 +41,11 @@ def test_backup_live_then_restore_with_the_server_stopped(server: PodiumServer) 
         assert refused.returncode == 1
         assert f"in use by server pid {server.pid}" in refused.stderr
         assert api.get(f"/api/jobs/{lost['id']}").status_code == 200
+        # Nor does a second server start on the same database.
+        second = PodiumServer(server.data_dir, server.env, cwd=server.cwd)
+        with pytest.raises(RuntimeError, match=f"in use by server pid {server.pid}"):
+            second.start()
+        assert second.proc is not None and second.proc.returncode == 1
 
     server.stop()
     restored = podium(server, "restore", backup["name"])

@@ -46,7 +46,10 @@ class ServerLock:
         self._fd: int | None = None
 
     def acquire(self, holder: str = "server") -> None:
-        """Take the lock or raise :class:`DatabaseInUse` naming who holds it."""
+        """Take the lock (if not held already) or raise :class:`DatabaseInUse` naming who
+        holds it."""
+        if self._fd is not None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
