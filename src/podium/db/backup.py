@@ -85,7 +85,11 @@ def list_backups(directory: Path) -> list[BackupInfo]:
     if not directory.is_dir():
         return []
     paths = sorted(directory.glob(f"{PREFIX}*{SUFFIX}"), key=lambda p: p.name, reverse=True)
-    return [_info(path) for path in paths]
+    infos = []
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):  # pruned meanwhile by another process
+            infos.append(_info(path))
+    return infos
 
 
 def integrity_problem(path: Path) -> str | None:
