@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from podium.agents.providers.codex import CodexProvider
 from podium.agents.registry import ProviderRegistry
 from podium.appsettings.service import AppSettings
 from podium.db.engine import Database
+from podium.db.tables import agents, projects
 from podium.jobs import repository
 from podium.jobs.gates import RESOURCE_RECHECK_SEC, QueueGates, QueueStatus
 from podium.jobs.limits import ProviderHolds
@@ -146,3 +148,41 @@ def test_a_provider_limit_holds_only_that_providers_jobs(db: Database) -> None:
     assert gates.gates.next_wake() == reset
     [hold] = gates.statuses[-1].holds
     assert (hold.kind, hold.provider) == ("provider_limit", "claude")
+
+
+def test_spend_caps_global_and_per_project_until_midnight(db: Database) -> None:
+    with db.write() as conn:
+        conn.execute(projects.insert().values(id="prj_a", name="alpha", created_at=time.time()))
+    spent, in_alpha, other = add_jobs(db, None, None, None)
+    with db.write() as conn:
+        repository.update_fields(conn, spent, status="done", project_id="prj_a")
+        repository.update_fields(conn, in_alpha, project_id="prj_a")
+        conn.execute(
+            agents.insert().values(
+                id="agent_1",
+                job_id=spent,
+                provider="claude",
+                status="exited",
+                log_path="/tmp/none.ndjson",
+                work_dir="/tmp",
+                created_at=time.time(),
+                cost_usd=2.5,
+            )
+        )
+    gates = Gates(
+        db, Machine(memory_mb=20_000), AppSettings(project_daily_spend_caps_usd={"prj_a": 2.0})
+    )
+    # Alpha's cap is reached: its job waits until midnight; the other project's job runs.
+    assert gates.admit(free=5) == [other]
+    reason, until = gates.job(in_alpha)
+    assert reason == "project alpha daily spend cap reached: $2.50 of $2.00 spent today"
+    midnight = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    assert until == (midnight + timedelta(days=1)).timestamp()
+    assert gates.statuses[-1].spend_today_usd == 2.5
+    gates.start(other)
+
+    gates.settings = AppSettings(daily_spend_cap_usd=1.0)  # the global cap holds everything
+    assert gates.admit(free=5) == []
+    assert gates.job(in_alpha)[0] == "daily spend cap reached: $2.50 of $1.00 spent today"
+    gates.settings = AppSettings(daily_spend_cap_usd=3.0)  # raised: dispatched at once
+    assert gates.admit(free=5) == [in_alpha]
