@@ -14,7 +14,6 @@ from podium.agents.providers.base import Provider
 from podium.agents.providers.claude import ClaudeProvider
 from podium.agents.registry import ProviderRegistry
 from podium.agents.runner import AgentRunner
-from podium.agents.runs import AgentOutcome
 from podium.agents.service import AgentService
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
@@ -24,14 +23,18 @@ from podium.coordination.notes import NoteService
 from podium.coordination.questions import QuestionService
 from podium.coordination.status import JobReports
 from podium.db.engine import Database
+from podium.domain_events import AgentEnded, DomainEvents
 from podium.events import EventBus
 from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.follow_ups import FollowUps
 from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.service import JobService
+from podium.jobs.transitions import StatusWriter
 from podium.mcp.credentials import AgentCredentials
 from podium.mcp.wiring import AgentWiringFactory
 from podium.projects.service import ProjectService, TemplateService
+from podium.subscriptions import subscribe_handlers
 
 
 def _providers() -> list[Provider]:
@@ -49,11 +52,14 @@ class Services:
     settings: Settings
     db: Database
     bus: EventBus
+    events: DomainEvents
+    writer: StatusWriter
     providers: ProviderRegistry
     app_settings: AppSettingsService
     runner: AgentRunner
     jobs: JobService
     lifecycle: JobLifecycle
+    follow_ups: FollowUps
     dispatcher: Dispatcher
     agents: AgentService
     projects: ProjectService
@@ -71,90 +77,71 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         db = Database(settings.database_path)
         bus = EventBus()
+        events = DomainEvents(db)
+        writer = StatusWriter(db, bus, events)
         providers = ProviderRegistry(_providers())
         app_settings = AppSettingsService(
             db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
         )
         credentials = AgentCredentials(db)
         locks = LockManager(db, bus, ttl_sec=settings.lock_ttl_sec)
-        # The runner reports finished agents to the lifecycle, which is built after it.
-        holder: dict[str, Any] = {}
-
-        def on_finished(outcome: AgentOutcome) -> None:
-            # Whatever way an agent ended, its credential, locks and open questions end with it.
-            credentials.revoke(outcome.agent_id)
-            locks.release_agent(outcome.agent_id)
-            holder["questions"].expire_for_agent(outcome.agent_id)
-            holder["lifecycle"].agent_finished(outcome)
-            if outcome.provider == "codex":
-                holder["audit"].check_later(outcome.agent_id)
-
         interactive = InteractiveSessions(settings=settings, db=db, bus=bus)
         runner = AgentRunner(
             settings=settings,
             db=db,
             bus=bus,
             providers=providers,
-            on_finished=on_finished,
+            on_finished=lambda outcome: events.emit(AgentEnded(outcome)),
             wire=AgentWiringFactory(settings, credentials),
             interactive=interactive,
         )
         wake = _Wake()
         classifier = ModelClassifier(
-            settings,
-            db,
-            publish_job=lambda job_id: holder["publish_job"](job_id),
-            wake_dispatcher=wake,
+            settings, db, publish_job=writer.publish_id, wake_dispatcher=wake
         )
         jobs = JobService(
             settings=settings,
             db=db,
             bus=bus,
             runner=runner,
+            writer=writer,
             wake_dispatcher=wake,
             classifier=classifier,
         )
-
-        def publish_job(job_id: str) -> None:
-            jobs.publish(jobs.get(job_id))
-
-        holder["publish_job"] = publish_job
         lifecycle = JobLifecycle(
-            db=db,
-            runner=runner,
-            jobs=jobs,
-            wake_dispatcher=wake,
-            helper_model=settings.helper_model,
+            db=db, runner=runner, jobs=jobs, writer=writer, wake_dispatcher=wake
         )
-        holder["lifecycle"] = lifecycle
+        follow_ups = FollowUps(
+            writer=writer, helper_model=settings.helper_model, wake_dispatcher=wake
+        )
         dispatcher = Dispatcher(
             db=db,
-            bus=bus,
+            writer=writer,
             capacity=lambda: app_settings.current.max_concurrent_agents,
             running=lambda: runner.live_count,
             launch=lifecycle.launch,
-            publish_job=publish_job,
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
-        questions = QuestionService(db, bus, publish_job)
-        holder["questions"] = questions
+        questions = QuestionService(db, bus, writer)
 
         def schedule(delay: float, callback: Callable[[], Any]) -> None:
             asyncio.get_running_loop().call_later(delay, callback)
 
-        reports = JobReports(db, bus, publish_job, runner.stop, schedule)
+        reports = JobReports(db, bus, writer, runner.stop, schedule)
         audit = LockAudit(db, bus, reports)
-        holder["audit"] = audit
-        return cls(
+        services = cls(
             settings=settings,
             db=db,
             bus=bus,
+            events=events,
+            writer=writer,
             providers=providers,
             app_settings=app_settings,
             runner=runner,
             jobs=jobs,
             lifecycle=lifecycle,
+            follow_ups=follow_ups,
             dispatcher=dispatcher,
             agents=AgentService(db),
             projects=ProjectService(db, bus),
@@ -168,6 +155,8 @@ class Services:
             lock_audit=audit,
             classifier=classifier,
         )
+        subscribe_handlers(services)
+        return services
 
     def settings_base_dir(self) -> Path:
         """Relative paths from people and scripts resolve against the server's directory."""
@@ -191,6 +180,7 @@ class Services:
         await self.classifier.close()
         await self.runner.close()
         await self.lock_audit.close()
+        await self.events.close()
         self.interactive.close()
         self.db.dispose()
 

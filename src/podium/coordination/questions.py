@@ -11,8 +11,8 @@ from podium.db.tables import questions
 from podium.errors import Conflict, InvalidInput, NotFound
 from podium.events import EventBus, IdRef, Message, wait_for
 from podium.ids import new_id, now, to_datetime
-from podium.jobs import repository as jobs_repository
 from podium.jobs.states import JobStatus
+from podium.jobs.transitions import StatusWriter
 from podium.schemas import ApiModel, Text
 
 
@@ -47,10 +47,10 @@ class AnswerBody(ApiModel):
 
 
 class QuestionService:
-    def __init__(self, db: Database, bus: EventBus, publish_job: Any) -> None:
+    def __init__(self, db: Database, bus: EventBus, writer: StatusWriter) -> None:
         self._db = db
         self._bus = bus
-        self._publish_job = publish_job
+        self._writer = writer
 
     def list(self, status: str | None = None, job_id: str | None = None) -> list[Question]:
         query = select(questions).order_by(questions.c.created_at)
@@ -77,8 +77,8 @@ class QuestionService:
         if not question.strip():
             raise InvalidInput("question must not be empty", field="question")
         question_id = new_id("q")
-        with self._db.write() as conn:
-            conn.execute(
+        with self._writer.write() as change:
+            change.conn.execute(
                 questions.insert().values(
                     id=question_id,
                     job_id=job_id,
@@ -88,10 +88,15 @@ class QuestionService:
                     created_at=now(),
                 )
             )
-            self._set_job_status(conn, job_id, JobStatus.RUNNING, JobStatus.WAITING_USER)
+            change.set_status(
+                job_id,
+                JobStatus.WAITING_USER,
+                reason="waiting for the user's answer",
+                expect=(JobStatus.RUNNING,),
+            )
+            change.touch(job_id)
         asked = self.get(question_id)
         self._bus.publish(QuestionCreated(data=asked))
-        self._publish_job(job_id)
 
         def answered_question() -> Question | None:
             current = self.get(question_id)
@@ -106,9 +111,11 @@ class QuestionService:
             )
         finally:
             still_open = self._close_unanswered(question_id, "expired")
-            with self._db.write() as conn:
-                self._set_job_status(conn, job_id, JobStatus.WAITING_USER, JobStatus.RUNNING)
-            self._publish_job(job_id)
+            with self._writer.write() as change:
+                change.set_status(
+                    job_id, JobStatus.RUNNING, reason=None, expect=(JobStatus.WAITING_USER,)
+                )
+                change.touch(job_id)
         if answered is None or still_open:
             return f"No answer from the user within {timeout_sec:g} seconds."
         return answered.answer or ""
@@ -153,12 +160,6 @@ class QuestionService:
         if changed:
             self._bus.publish(QuestionExpired(data=IdRef(id=question_id)))
         return bool(changed)
-
-    @staticmethod
-    def _set_job_status(conn: Any, job_id: str, old: JobStatus, new: JobStatus) -> None:
-        job = jobs_repository.get(conn, job_id)
-        if job is not None and job["status"] == old:
-            jobs_repository.update_fields(conn, job_id, status=new)
 
 
 def _schema(row: Any) -> Question:
