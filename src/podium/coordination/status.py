@@ -7,12 +7,14 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
+from podium.agents import repository as agents_repository
 from podium.db.engine import Database
 from podium.db.tables import job_status_updates
 from podium.errors import Conflict, InvalidInput
 from podium.events import EventBus, Message
 from podium.ids import now
 from podium.jobs import repository as jobs_repository
+from podium.jobs.judgement import FINISHED
 from podium.jobs.states import ACTIVE, JobStatus
 from podium.jobs.transitions import StatusWriter
 from podium.schemas import ApiModel
@@ -85,16 +87,18 @@ class JobReports:
             ]
 
     def finish(self, *, job_id: str, agent_id: str, result: str | None) -> None:
-        """Mark the job done with the agent's own result, then stop the agent gracefully."""
-        with self._writer.write() as change:
-            job = jobs_repository.get(change.conn, job_id)
+        """Record the agent's own result and stop the agent gracefully. The job is then judged
+        like any run that ends (checks, retry policy, repeat, worktree), with this result; it is
+        stored on the agent row so a restart before the exit judges with it too."""
+        with self._db.write() as conn:
+            job = jobs_repository.get(conn, job_id)
             if job is None or JobStatus(job["status"]) not in ACTIVE:
                 state = job["status"] if job else "gone"
                 raise Conflict(f"job {job_id} is {state}; only a running job can be finished")
             if job["current_agent_id"] != agent_id:
                 raise Conflict(f"agent {agent_id} is not the agent running job {job_id}")
-            change.set_status(job_id, JobStatus.DONE, reason="finished by the agent", result=result)
+            agents_repository.update_fields(conn, agent_id, reported_result=result or "")
         self._schedule(
             FINISH_GRACE_SEC,
-            lambda: self._stop_agent(agent_id, "finished", "finished by the agent"),
+            lambda: self._stop_agent(agent_id, FINISHED, "finished by the agent"),
         )

@@ -19,6 +19,9 @@ STOP_FAILURES = {
     "turns": FailureKind.TURN_LIMIT,
 }
 
+# The stop reason of an agent stopped after it called finish_job.
+FINISHED = "finished"
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -28,7 +31,11 @@ class Verdict:
     failure: FailureKind | None = None
 
 
-def judge(outcome: AgentOutcome, max_turns: int) -> Verdict:
+def judge(outcome: AgentOutcome, max_turns: int, reported: str | None = None) -> Verdict:
+    """`reported` is what the agent gave finish_job, if it called it: that is the run's result,
+    however the process ended after it (stopped by us, or its own closing turn)."""
+    if reported is not None and outcome.stop_reason in (None, FINISHED):
+        return Verdict(JobStatus.DONE, "finished by the agent", reported or None)
     result = outcome.result
     text = result.text if result is not None else None
     stopped = STOP_FAILURES.get(outcome.stop_reason or "")

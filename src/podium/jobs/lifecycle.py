@@ -144,9 +144,10 @@ class JobLifecycle:
                 await self._finish_worktree(job, succeeded=job["status"] == JobStatus.DONE)
             self._jobs.publish(self._jobs.get(outcome.job_id))
             return
-        verdict = judge(outcome, int(job["max_turns"] or 0))
         with self._db.read() as conn:
             agent = agents_repository.get(conn, outcome.agent_id)
+        reported = agent["reported_result"] if agent else None
+        verdict = judge(outcome, int(job["max_turns"] or 0), reported)
         work_dir = Path(agent["work_dir"]) if agent else Path(job["work_dir"])
         if verdict.status is JobStatus.DONE and job["completion_checks"]:
             with self._db.read() as conn:
