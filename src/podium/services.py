@@ -29,6 +29,7 @@ from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
 from podium.jobs.follow_ups import FollowUps
 from podium.jobs.lifecycle import JobLifecycle
+from podium.jobs.recovery import Recovery, RecoveryHooks
 from podium.jobs.service import JobService
 from podium.jobs.transitions import StatusWriter
 from podium.mcp.credentials import AgentCredentials
@@ -60,6 +61,7 @@ class Services:
     jobs: JobService
     lifecycle: JobLifecycle
     follow_ups: FollowUps
+    recovery: Recovery
     dispatcher: Dispatcher
     agents: AgentService
     projects: ProjectService
@@ -130,6 +132,21 @@ class Services:
 
         reports = JobReports(db, bus, writer, runner.stop, schedule)
         audit = LockAudit(db, bus, reports)
+        recovery = Recovery(
+            db,
+            RecoveryHooks(
+                is_live=runner.is_live,
+                settling=lambda: lifecycle.settling,
+                judge=lifecycle.judge,
+                fail=lifecycle.fail,
+                stop_agent=runner.stop,
+                revoke_credential=credentials.revoke,
+                release_locks=locks.release_agent,
+                lock_holders=lambda: [lock.agent_id for lock in locks.list()],
+                expire_questions=questions.expire_for_agent,
+                wake_dispatcher=wake,
+            ),
+        )
         services = cls(
             settings=settings,
             db=db,
@@ -142,6 +159,7 @@ class Services:
             jobs=jobs,
             lifecycle=lifecycle,
             follow_ups=follow_ups,
+            recovery=recovery,
             dispatcher=dispatcher,
             agents=AgentService(db),
             projects=ProjectService(db, bus),
@@ -172,11 +190,13 @@ class Services:
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
         self.interactive.start()
         await self.runner.start()
+        self.recovery.start()  # jobs the last server left running with no agent, and more
         self.classifier.resume_pending()
         self.dispatcher.start()
 
     async def close(self) -> None:
         await self.dispatcher.close()
+        await self.recovery.close()
         await self.classifier.close()
         await self.runner.close()
         await self.lock_audit.close()

@@ -35,6 +35,14 @@ def subscribe_handlers(services: Services) -> None:
     events.subscribe(AgentEnded, services.lifecycle.agent_ended)
     events.subscribe(AgentEnded, audit_locks)
 
+    # An agent that ended on its own with an error may have left more behind (watchdog).
+    def recover_after_crash(event: AgentEnded) -> None:
+        outcome = event.outcome
+        if outcome.stop_reason is None and outcome.exit_code not in (0, None):
+            services.recovery.start()
+
+    events.subscribe(AgentEnded, recover_after_crash)
+
     # Repeats, retries and diagnoses follow a judged job once its terminal status is stored.
     events.subscribe(JobFinished, services.follow_ups.job_finished)
 

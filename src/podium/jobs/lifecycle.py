@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from podium.jobs.failures import FailureKind
 from podium.jobs.follow_ups import why_no_retry
 from podium.jobs.judgement import Verdict, judge
 from podium.jobs.prompt import system_prompt, user_prompt
+from podium.jobs.recovery import saved_outcome
 from podium.jobs.service import JobService
 from podium.jobs.states import ACTIVE, TERMINAL, JobStatus
 from podium.jobs.transitions import StatusWriter
@@ -49,6 +51,7 @@ class JobLifecycle:
         self._jobs = jobs
         self._writer = writer
         self._wake = wake_dispatcher
+        self._settling: Counter[str] = Counter()
 
     # -- start ------------------------------------------------------------------------------
     def launch(self, job: RowMapping) -> None:
@@ -71,6 +74,15 @@ class JobLifecycle:
                 started_at=job["started_at"] or now(),
                 finished_at=None,
             )
+        try:
+            self._start_agent(job, resume, guidelines)
+        except Exception as exc:
+            # Whatever broke after `running` was saved, the job must not stay running.
+            log.exception("could not launch the agent of job %s", job_id)
+            self._abandon_launch(job_id, f"could not launch the agent: {exc}")
+
+    def _start_agent(self, job: RowMapping, resume: str | None, guidelines: str | None) -> None:
+        job_id = job["id"]
         if job["continue_prompt"] and resume is not None:
             prompt = str(job["continue_prompt"])
         else:
@@ -107,6 +119,16 @@ class JobLifecycle:
             )
             change.touch(job_id)
 
+    def _abandon_launch(self, job_id: str, reason: str) -> None:
+        """Fail the job as a launch failure; an agent row left `starting` ends with it."""
+        with self._db.write() as conn:
+            for agent in agents_repository.for_job(conn, job_id):
+                if agent["status"] == "starting":
+                    agents_repository.update_fields(
+                        conn, agent["id"], status="exited", stop_reason=reason, finished_at=now()
+                    )
+        self.fail(job_id, Verdict(JobStatus.FAILED, reason, None, FailureKind.LAUNCH))
+
     @staticmethod
     def _max_turns(job: RowMapping) -> int | None:
         caps = []
@@ -119,18 +141,53 @@ class JobLifecycle:
         return min(caps) if caps else None
 
     # -- finish -----------------------------------------------------------------------------
-    async def agent_ended(self, event: AgentEnded) -> None:
-        """Subscribed to `AgentEnded`: judge the run (a failure is retried by the hub)."""
+    def agent_ended(self, event: AgentEnded) -> Awaitable[None]:
+        """Subscribed to `AgentEnded`: judge the run. Marked as being judged at once, so the
+        recovery pass leaves it alone."""
+        return self.judge(event.outcome)
+
+    def judge(self, outcome: AgentOutcome) -> Awaitable[None]:
+        self._settling[outcome.agent_id] += 1
+        return self._settle(outcome)
+
+    @property
+    def settling(self) -> set[str]:
+        """Agents whose run is being judged now."""
+        return set(self._settling)
+
+    async def _settle(self, outcome: AgentOutcome) -> None:
         try:
-            await self._settle_unchecked(event.outcome)
+            await self._settle_unchecked(outcome)
+        except Exception as exc:
+            # Judging broke (a work dir gone, a full disk): the job fails saying so rather than
+            # staying running. If even that cannot be stored, the hub retries the whole step.
+            log.exception("could not judge the run of agent %s", outcome.agent_id)
+            reason = f"internal error while judging the run: {exc}"
+            self._finish_current(
+                outcome, Verdict(JobStatus.FAILED, reason, None, FailureKind.INTERNAL)
+            )
         finally:
+            self._settling[outcome.agent_id] -= 1
+            if self._settling[outcome.agent_id] <= 0:
+                del self._settling[outcome.agent_id]
             self._wake()
+
+    def _finish_current(self, outcome: AgentOutcome, verdict: Verdict) -> None:
+        with self._db.read() as conn:
+            job = repository.get(conn, outcome.job_id)
+        current = job is not None and job["current_agent_id"] == outcome.agent_id
+        if current and job is not None and JobStatus(job["status"]) in ACTIVE:
+            self._finish_job(outcome.job_id, verdict)
 
     async def _settle_unchecked(self, outcome: AgentOutcome) -> None:
         with self._writer.write() as change:
             job = repository.get(change.conn, outcome.job_id)
             if job is None:
                 return
+            # Stored before judging, so a restart mid-judgement judges the same run again.
+            agents_repository.update_fields(
+                change.conn, outcome.agent_id, outcome=saved_outcome(outcome)
+            )
             total = change.conn.execute(
                 select(func.coalesce(func.sum(agents.c.cost_usd), 0.0)).where(
                     agents.c.job_id == outcome.job_id
@@ -175,6 +232,13 @@ class JobLifecycle:
         except WorktreeError as exc:
             log.warning("worktree of job %s: %s", job["id"], exc)
             return None
+
+    def fail(self, job_id: str, verdict: Verdict) -> None:
+        """Fail an active job that has nothing left to judge (the recovery pass)."""
+        with self._db.read() as conn:
+            job = repository.get(conn, job_id)
+        if job is not None and JobStatus(job["status"]) in ACTIVE | {JobStatus.QUEUED}:
+            self._finish_job(job_id, verdict)
 
     def _finish_job(self, job_id: str, verdict: Verdict, *, pr_url: str | None = None) -> None:
         """Store the judged terminal status; follow-ups subscribe to the `JobFinished` it emits."""
