@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, select
@@ -17,7 +19,7 @@ from podium.config import Settings
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
 from podium.errors import Conflict, InvalidInput, NotFound
-from podium.events import EventBus, IdRef
+from podium.events import EventBus, IdRef, wait_for
 from podium.ids import new_id, now, to_epoch
 from podium.jobs import classify, repository
 from podium.jobs.classify import ModelClassifier
@@ -26,6 +28,7 @@ from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_sta
 from podium.jobs.titles import title_from
 from podium.jobs.transitions import JobWrite, StatusWriter
 from podium.jobs.validation import check_stop, checked_work_dir
+from podium.jobs.worktree import WorktreeError, finish_worktree, worktree_for
 
 # Fields a retry or a repeat copies from the original job.
 _COPIED_FIELDS = (
@@ -292,17 +295,36 @@ class JobService:
                 return str(agent["session_id"])
         return None
 
-    def delete(self, job_id: str) -> None:
+    async def delete(self, job_id: str) -> None:
+        """A running job is cancelled first: its agent is stopped and waited for (its locks,
+        credential and questions end with it), its worktree's work is pushed to its branch and
+        the worktree removed; then the job, its agents' rows and their log files go."""
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
+            agent_id = row["current_agent_id"]
+            if JobStatus(row["status"]) in ACTIVE:
+                # Detached from its agent, so judging the stopped run leaves the job alone.
+                change.set_status(
+                    job_id, JobStatus.CANCELLED, reason="job deleted", current_agent_id=None
+                )
+        if agent_id and self._runner.stop(agent_id, "cancelled", "job deleted"):
+            await wait_for(
+                self._bus,
+                types=frozenset({"agent.updated"}),
+                check=lambda: not self._runner.is_live(agent_id),
+                timeout=self._settings.kill_grace_sec + 10,
+            )
+        if row["use_worktree"]:
+            with contextlib.suppress(WorktreeError):
+                tree = worktree_for(Path(row["work_dir"]), job_id)
+                await asyncio.to_thread(finish_worktree, tree, title=row["title"], succeeded=False)
         with self._db.write() as conn:
-            row = self._require(conn, job_id)
             agent_rows = agents_repository.for_job(conn, job_id)
             conn.execute(delete(jobs).where(jobs.c.id == job_id))
-        if JobStatus(row["status"]) in ACTIVE and row["current_agent_id"]:
-            self._runner.stop(row["current_agent_id"], "cancelled", "job deleted")
         logs_dir = self._settings.agent_logs_dir
         for agent in agent_rows:
             if self._runner.is_live(agent["id"]):
-                continue
+                continue  # it outlived its stop: its files go when it is gone
             files = AgentFiles.for_agent(logs_dir, agent["id"])
             for path in (files.log, files.stderr, files.exit, files.prompt):
                 with contextlib.suppress(OSError):
