@@ -125,7 +125,7 @@ class Services:
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
-        questions = QuestionService(db, bus, writer)
+        questions = QuestionService(db, bus, writer, jobs.continue_when_able)
 
         def schedule(delay: float, callback: Callable[[], Any]) -> None:
             asyncio.get_running_loop().call_later(delay, callback)

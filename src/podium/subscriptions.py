@@ -45,6 +45,8 @@ def subscribe_handlers(services: Services) -> None:
 
     # Repeats, retries and diagnoses follow a judged job once its terminal status is stored.
     events.subscribe(JobFinished, services.follow_ups.job_finished)
+    # An answer to an expired question, given while the job still ran, resumes it now.
+    events.subscribe(JobFinished, services.jobs.resume_pending)
 
     # A new or finished job may let the dispatcher start one.
     events.subscribe(JobCreated, lambda _event: services.dispatcher.wake())

@@ -18,6 +18,7 @@ from podium.agents.runner import AgentRunner
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
+from podium.domain_events import JobFinished
 from podium.errors import Conflict, InvalidInput, NotFound
 from podium.events import EventBus, IdRef, wait_for
 from podium.ids import new_id, now, to_epoch
@@ -287,6 +288,31 @@ class JobService:
             job = change.job(job_id)
         self._wake()
         return job
+
+    def continue_when_able(self, job_id: str, message: str) -> None:
+        """Continue the job's session with `message` now if it can be (a live interactive
+        session, a finished job), else once its run ends (`resume_pending`)."""
+        with self._db.read() as conn:
+            row = repository.get(conn, job_id)
+        if row is None:
+            return
+        status, agent_id = JobStatus(row["status"]), row["current_agent_id"]
+        live_session = row["interactive"] and agent_id and self._runner.is_live(agent_id)
+        if status in TERMINAL or live_session:
+            self.continue_(job_id, message)
+            return
+        with self._writer.write() as change:
+            repository.update_fields(change.conn, job_id, continue_prompt=message)
+            change.touch(job_id)
+
+    def resume_pending(self, event: JobFinished) -> None:
+        """Subscribed to `JobFinished`: a message that waited for the run to end continues it."""
+        if not event.judged:
+            return
+        with self._db.read() as conn:
+            row = repository.get(conn, event.job_id)
+        if row is not None and row["continue_prompt"]:
+            self.continue_(event.job_id, str(row["continue_prompt"]))
 
     @staticmethod
     def resumable_session(conn: Connection, job_id: str) -> str | None:
