@@ -6,6 +6,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
 
 from tests.e2e.conftest import wait_job
 from tests.e2e.test_jobs import create, running_agent
@@ -63,3 +66,42 @@ def test_jobs_left_mid_launch_fail_as_launch_failures_on_restart(server: PodiumS
             assert failed["status"] == "failed" and failed["failureKind"] == "launch", failed
             assert failed["statusReason"], failed
         assert api.get("/api/agents/ag_midlaunch").json()["status"] == "exited"
+
+
+def test_a_launch_that_breaks_after_running_is_saved_fails_the_job(
+    server: PodiumServer, model: ScriptedAnthropic
+) -> None:
+    # The agent's prompt file cannot be written: not a LaunchFailed, any error at all.
+    logs = server.data_dir / "agent-logs"
+    for path in logs.iterdir():
+        path.unlink()
+    logs.rmdir()
+    marker = model.add_script("never-launched", [{"text": "unreachable"}])
+    with server.client() as api:
+        failed = wait_job(api, create(api, description=f"l {marker}")["id"], timeout=30)
+    assert failed["status"] == "failed" and failed["failureKind"] == "launch", failed
+    assert failed["statusReason"].startswith("could not launch the agent"), failed
+
+
+def test_an_error_while_judging_fails_the_job_instead_of_leaving_it_running(
+    api: httpx.Client, model: ScriptedAnthropic, tmp_path: Path
+) -> None:
+    work = tmp_path / "vanishing"
+    work.mkdir()
+    marker = model.add_script(
+        "vanishing-dir",
+        [
+            {"tool": "Bash", "input": {"command": f"cd / && mv {work} {work}.gone"}},
+            {"text": "removed my own work dir"},
+        ],
+    )
+    job = create(
+        api,
+        description=f"v {marker}",
+        workDir=str(work),
+        completionChecks=["custom_command:true"],
+    )
+    failed = wait_job(api, job["id"], timeout=60)
+    assert not work.exists(), "the agent moved its work dir away"
+    assert failed["status"] == "failed" and failed["failureKind"] == "internal", failed
+    assert "internal error while judging the run" in failed["statusReason"], failed
