@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     db_path: Path | None = Field(None, alias="DB_PATH")
     claude_bin: str = Field(default_factory=lambda: _default_bin("claude"), alias="CLAUDE_BIN")
     codex_bin: str = Field(default_factory=lambda: _default_bin("codex"), alias="CODEX_BIN")
+    # The model Podium's `codex` model id runs. codex-cli 0.169's own default model is sent no
+    # tools at all through a custom provider (OPENAI_BASE_URL); empty leaves the CLI's default.
+    codex_default_model: str | None = Field("gpt-5.3-codex", alias="PODIUM_CODEX_DEFAULT_MODEL")
     anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")

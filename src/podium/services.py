@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from podium.agents import pricing
+from podium.agents.host import ProcessHost
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
-from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.providers.builtin import builtin as builtin_providers
 from podium.agents.registry import ProviderRegistry
 from podium.agents.runner import AgentRunner
 from podium.agents.runs import AgentOutcome
@@ -32,16 +33,6 @@ from podium.jobs.service import JobService
 from podium.mcp.credentials import AgentCredentials
 from podium.mcp.wiring import AgentWiringFactory
 from podium.projects.service import ProjectService, TemplateService
-
-
-def _providers() -> list[Provider]:
-    providers: list[Provider] = [ClaudeProvider()]
-    try:
-        from podium.agents.providers.codex import CodexProvider
-    except ImportError:  # pragma: no cover - the codex module ships with Podium
-        return providers
-    providers.append(CodexProvider())
-    return providers
 
 
 @dataclass
@@ -68,10 +59,18 @@ class Services:
     classifier: ModelClassifier
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        providers_override: list[Provider] | None = None,
+        process_host: ProcessHost | None = None,
+    ) -> Services:
+        """The overrides let the in-process tests (tests/inprocess) run the real services with
+        a fake provider and a fake process host; a server passes neither."""
         db = Database(settings.database_path)
         bus = EventBus()
-        providers = ProviderRegistry(_providers())
+        providers = ProviderRegistry(providers_override or builtin_providers(settings))
         app_settings = AppSettingsService(
             db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
         )
@@ -86,7 +85,7 @@ class Services:
             locks.release_agent(outcome.agent_id)
             holder["questions"].expire_for_agent(outcome.agent_id)
             holder["lifecycle"].agent_finished(outcome)
-            if outcome.provider == "codex":
+            if providers.by_name(outcome.provider).needs_lock_audit:
                 holder["audit"].check_later(outcome.agent_id)
 
         interactive = InteractiveSessions(settings=settings, db=db, bus=bus)
@@ -98,6 +97,7 @@ class Services:
             on_finished=on_finished,
             wire=AgentWiringFactory(settings, credentials),
             interactive=interactive,
+            host=process_host,
         )
         wake = _Wake()
         classifier = ModelClassifier(
