@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,9 @@ class FakeProcessHost:
         # Set to an OSError to make the next start fail (a missing CLI).
         self.fail_next: OSError | None = None
         self.most_running = 0  # the most runs that were live at once
+        # What every agent does the moment it starts, before the runner hears back from start()
+        # (an agent whose first action is an edit).
+        self.on_start: Callable[[FakeAgent], None] | None = None
 
     async def next_agent(self, timeout: float = 10.0) -> FakeAgent:  # noqa: ASYNC109
         """The next run the runner starts."""
@@ -113,6 +117,8 @@ class FakeProcessHost:
         agent = FakeAgent(run, next(_PIDS), on_exit, asyncio.get_running_loop())
         self.agents.append(agent)
         self.most_running = max(self.most_running, len(self.live()))
+        if self.on_start is not None:
+            self.on_start(agent)
         self._started.put_nowait(agent)
         watch: Watch = _FakeWatch(agent)
         return Started(agent.pid, None, watch)

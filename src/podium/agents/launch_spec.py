@@ -4,12 +4,37 @@ its TUI), Podium's wiring (MCP endpoint, credential, lock hook) and the environm
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from podium.agents.host import HostedRun
 from podium.agents.process import AgentFiles
 from podium.agents.providers.base import LaunchSpec, Provider
 from podium.agents.runs import AgentWiring, LaunchRequest
 from podium.config import Settings
+from podium.ids import now
+
+
+def agent_row(
+    agent_id: str, request: LaunchRequest, provider: Provider, files: AgentFiles
+) -> dict[str, Any]:
+    """The agent's row as stored before it starts, with the limits it will be held to."""
+    created = now()
+    return {
+        "id": agent_id,
+        "job_id": request.job_id,
+        "provider": provider.name,
+        "model": request.model,
+        "status": "starting",
+        "log_path": str(files.log),
+        "work_dir": str(request.work_dir),
+        "session_id": request.resume_session_id,
+        "budget_usd": request.budget_usd,
+        "turn_cap": None if provider.enforces_turn_cap else request.max_turns,
+        "max_turns": request.max_turns,
+        "deadline_at": created + request.time_limit_sec if request.time_limit_sec else None,
+        "created_at": created,
+        "interactive": request.interactive,
+    }
 
 
 def hosted_run(

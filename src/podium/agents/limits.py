@@ -4,7 +4,10 @@ time. Each is checked as the run streams (or by a timer) and stops the run once,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import RowMapping
 
 from podium.ids import now
 
@@ -19,21 +22,36 @@ class RunLimits:
         budget_usd: float | None = None,
         turn_cap: int | None = None,
         deadline_at: float | None = None,
+        time_limit_sec: float | None = None,
     ) -> None:
         self._stop = stop
         self.budget_usd = budget_usd
         self.turn_cap = turn_cap
         self.deadline_at = deadline_at
+        self.time_limit_sec = time_limit_sec  # the limit's length, for its message
         self._timer: asyncio.TimerHandle | None = None
         self.stopped = False
 
-    def arm(self, loop: asyncio.AbstractEventLoop, time_limit_sec: float | None = None) -> None:
-        """Start the time limit's timer (`time_limit_sec` for the original length's wording)."""
+    @classmethod
+    def of(cls, stop: Stop, row: Mapping[str, Any] | RowMapping) -> RunLimits:
+        """The limits stored on an agent's row."""
+        return cls(
+            stop,
+            budget_usd=row["budget_usd"],
+            turn_cap=row["turn_cap"],
+            deadline_at=row["deadline_at"],
+            time_limit_sec=(
+                row["deadline_at"] - row["created_at"] if row["deadline_at"] is not None else None
+            ),
+        )
+
+    def arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the time limit's timer."""
         if self.deadline_at is None:
             return
         remaining = self.deadline_at - now()
-        minutes = (time_limit_sec if time_limit_sec is not None else remaining) / 60
-        detail = f"time limit reached ({minutes:g} min)"
+        length = self.time_limit_sec if self.time_limit_sec is not None else remaining
+        detail = f"time limit reached ({length / 60:g} min)"
         self._timer = loop.call_later(max(0.0, remaining), self._fire, "time", detail)
 
     def check(self, num_turns: int, cost_usd: float) -> None:

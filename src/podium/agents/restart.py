@@ -56,26 +56,26 @@ def watch_if_alive(
     return watch
 
 
-def drained_stream(
-    row: RowMapping,
+def stream_of(
+    agent_id: str,
+    job_id: str,
     files: AgentFiles,
     provider: Provider,
     db: Database,
     bus: EventBus,
-    state: StreamState,
+    state: StreamState | None = None,
 ) -> AgentStream:
-    """The stream of an agent that ended while the server was down, read to its end."""
-    stream = AgentStream(
-        agent_id=row["id"],
-        job_id=row["job_id"],
+    """The stream of a run nobody follows any more: one that ended while the server was down
+    (drain it to the end), or one that never started."""
+    return AgentStream(
+        agent_id=agent_id,
+        job_id=job_id,
         log_path=files.log,
         provider=provider,
         db=db,
         bus=bus,
-        state=state,
+        state=state if state is not None else StreamState(),
     )
-    stream.drain(final=True)
-    return stream
 
 
 def watch_health_again(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,26 +13,37 @@ from sqlalchemy import RowMapping
 
 from podium.agents import gitdiff, repository
 from podium.agents.batch_host import BatchHost
+from podium.agents.finish import record_end
 from podium.agents.health import HealthMonitor, HealthWarning, limits_of
-from podium.agents.host import ProcessHost, Watch
+from podium.agents.host import HostedRun, ProcessHost, Watch
 from podium.agents.ingest import LogIngest
 from podium.agents.interactive.sessions import InteractiveSessions
-from podium.agents.launch_spec import hosted_run
+from podium.agents.launch_spec import agent_row, hosted_run
 from podium.agents.limits import RunLimits
 from podium.agents.process import AgentFiles
 from podium.agents.providers.base import Provider, RunResult
 from podium.agents.registry import ProviderRegistry
-from podium.agents.restart import drained_stream, saved_stream_state, watch_health_again
+from podium.agents.restart import saved_stream_state, stream_of, watch_health_again
 from podium.agents.runs import AgentOutcome, AgentWiring, LaunchFailed, LaunchRequest
 from podium.agents.service import publish_agent
 from podium.agents.stream import AgentStream, StreamState
 from podium.agents.tmux_host import TmuxHost
+from podium.background import BackgroundTasks
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.events import EventBus
 from podium.ids import new_id, now
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Starting:
+    """A run whose work tree is being snapshotted; its process starts right after."""
+
+    job_id: str
+    stop_reason: str | None = None
+    stop_detail: str | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +83,8 @@ class AgentRunner:
         self._batch: ProcessHost = host if host is not None else BatchHost()
         self._tmux: ProcessHost | None = TmuxHost(interactive) if interactive else None
         self._live: dict[str, _Live] = {}
+        self._starting: dict[str, _Starting] = {}
+        self._tasks = BackgroundTasks()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ingest: LogIngest | None = None
         self._health: HealthMonitor | None = None
@@ -92,6 +105,7 @@ class AgentRunner:
 
     async def close(self) -> None:
         """Stop following agents without stopping them: they keep running across a restart."""
+        await self._tasks.cancel()
         for live in list(self._live.values()):
             self._detach(live)
         self._live.clear()
@@ -100,19 +114,18 @@ class AgentRunner:
 
     @property
     def live_count(self) -> int:
-        return len(self._live)
+        """Runs that hold a slot: running, or about to start."""
+        return len(self._live) + len(self._starting)
 
     def is_live(self, agent_id: str) -> bool:
-        return agent_id in self._live
+        return agent_id in self._live or agent_id in self._starting
 
     def live_agent_for_job(self, job_id: str) -> str | None:
-        for live in self._live.values():
-            if live.job_id == job_id:
-                return live.agent_id
-        return None
+        runs: dict[str, _Live | _Starting] = {**self._live, **self._starting}
+        return next((agent_id for agent_id, run in runs.items() if run.job_id == job_id), None)
 
     def snapshot(self) -> dict[str, Any]:
-        return {"live": len(self._live)}
+        return {"live": self.live_count}
 
     def send_to_session(self, agent_id: str, message: str) -> bool:
         """Type a follow-up into a live interactive agent's TUI; False if there is none."""
@@ -121,45 +134,64 @@ class AgentRunner:
 
     # -- launch -----------------------------------------------------------------------------
     def launch(self, request: LaunchRequest) -> str:
-        """Spawn an agent for a job; returns the agent id. Raises LaunchFailed with a reason."""
+        """Start an agent for a job; returns the agent id. Raises LaunchFailed with a reason.
+
+        The process starts once the work tree is snapshotted (in a thread): the snapshot is the
+        base of the run's diff and of `diff_not_empty`, so it must not miss the agent's first
+        edit. Until then the run holds its slot and can be stopped like a running one."""
         assert self._loop is not None and self._ingest is not None, "runner not started"
         provider = self._providers.for_model(request.model)
         agent_id = new_id("ag")
         files = AgentFiles.for_agent(self._logs_dir, agent_id)
         files.prompt.write_text(request.prompt, encoding="utf-8")
-        created = now()
-        turn_cap = None if provider.enforces_turn_cap else request.max_turns
-        deadline = created + request.time_limit_sec if request.time_limit_sec else None
-        agent = {
-            "id": agent_id,
-            "job_id": request.job_id,
-            "provider": provider.name,
-            "model": request.model,
-            "status": "starting",
-            "log_path": str(files.log),
-            "work_dir": str(request.work_dir),
-            "session_id": request.resume_session_id,
-            "budget_usd": request.budget_usd,
-            "turn_cap": turn_cap,
-            "max_turns": request.max_turns,
-            "deadline_at": deadline,
-            "created_at": created,
-            "interactive": request.interactive,
-        }
+        agent = agent_row(agent_id, request, provider, files)
         with self._db.write() as conn:
             repository.insert(conn, agent)
-        wiring = self._wire(agent_id, request.job_id) if self._wire else AgentWiring()
-        run = hosted_run(self._settings, agent_id, request, provider, files, wiring)
         try:
             host = self._host(request.interactive, provider)
-            started = host.start(run, lambda status: self._exited(agent_id, status))
         except OSError as exc:
-            reason = f"could not start {provider.name} ({provider.binary}): {exc.strerror or exc}"
+            reason = f"could not start {provider.name} ({provider.binary}): {exc}"
             with self._db.write() as conn:
                 repository.update_fields(
                     conn, agent_id, status="exited", stop_reason=reason, finished_at=now()
                 )
             raise LaunchFailed(reason) from exc
+        wiring = self._wire(agent_id, request.job_id) if self._wire else AgentWiring()
+        run = hosted_run(self._settings, agent_id, request, provider, files, wiring)
+        self._starting[agent_id] = _Starting(request.job_id)
+        self._tasks.start(self._start(agent, request, provider, host, run))
+        return agent_id
+
+    async def _start(
+        self,
+        agent: dict[str, Any],
+        request: LaunchRequest,
+        provider: Provider,
+        host: ProcessHost,
+        run: HostedRun,
+    ) -> None:
+        agent_id, files = run.agent_id, run.files
+        try:
+            tree = await asyncio.to_thread(gitdiff.snapshot_tree, request.work_dir)
+            if tree is not None:
+                with self._db.write() as conn:
+                    repository.update_fields(conn, agent_id, base_tree=tree)
+        except Exception:  # the run goes on; its diff is then taken against HEAD
+            log.exception("could not snapshot the work tree of agent %s", agent_id)
+        starting = self._starting.pop(agent_id)
+        if starting.stop_reason is not None:  # stopped (cancelled) before it started
+            self._end_unstarted(run, provider, None, starting)
+            return
+        try:
+            started = host.start(run, lambda status: self._exited(agent_id, status))
+        except Exception as exc:  # the job must hear of it, whatever went wrong
+            # Reported as the shell shim reports a CLI it cannot run: code 127, why on stderr.
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            reason = f"could not start {provider.name} ({provider.binary}): {why}"
+            with files.stderr.open("a", encoding="utf-8") as stderr:
+                stderr.write(reason + "\n")
+            self._end_unstarted(run, provider, 127, starting)
+            return
         with self._db.write() as conn:
             repository.update_fields(
                 conn,
@@ -170,21 +202,16 @@ class AgentRunner:
                 started_at=now(),
             )
         state = StreamState(session_id=request.resume_session_id, model=request.model)
-        limits = RunLimits(
-            self._stopper(agent_id),
-            budget_usd=request.budget_usd,
-            turn_cap=turn_cap,
-            deadline_at=deadline,
-        )
-        live = self._follow(agent_id, request.job_id, started.pid, files, provider, state, host)
-        live.limits = limits
-        live.watch = started.watch
-        limits.arm(self._loop, request.time_limit_sec)
+        self._follow(agent, started.pid, provider, state, host, started.watch)
         assert self._health is not None
         self._health.watch(agent_id, limits_of(agent))
-        self._loop.create_task(self._record_base_tree(agent_id, request))
         publish_agent(self._bus, self._db, agent_id)
-        return agent_id
+
+    def _end_unstarted(
+        self, run: HostedRun, provider: Provider, exit_code: int | None, starting: _Starting
+    ) -> None:
+        stream = stream_of(run.agent_id, run.job_id, run.files, provider, self._db, self._bus)
+        self._finalise(run.files, stream, exit_code, starting.stop_reason, starting.stop_detail)
 
     def _host(self, interactive: bool, provider: Provider) -> ProcessHost:
         if not interactive:
@@ -193,23 +220,19 @@ class AgentRunner:
             raise OSError(f"{provider.name} has no interactive mode here")
         return self._tmux
 
-    async def _record_base_tree(self, agent_id: str, request: LaunchRequest) -> None:
-        tree = await asyncio.to_thread(gitdiff.snapshot_tree, request.work_dir)
-        if tree is not None:
-            with self._db.write() as conn:
-                repository.update_fields(conn, agent_id, base_tree=tree)
-
     def _follow(
         self,
-        agent_id: str,
-        job_id: str,
+        row: Mapping[str, Any] | RowMapping,
         pid: int,
-        files: AgentFiles,
         provider: Provider,
         state: StreamState,
         host: ProcessHost,
+        watch: Watch,
     ) -> _Live:
-        assert self._ingest is not None
+        """Follow a running agent: its log into the stream, its limits armed, its health."""
+        assert self._ingest is not None and self._loop is not None
+        agent_id, job_id = row["id"], row["job_id"]
+        files = AgentFiles.for_agent(self._logs_dir, agent_id)
         stream = AgentStream(
             agent_id=agent_id,
             job_id=job_id,
@@ -220,22 +243,21 @@ class AgentRunner:
             state=state,
             on_cost=lambda cost: self._check_limits(agent_id, cost),
         )
-        live = _Live(
-            agent_id=agent_id,
-            job_id=job_id,
-            pid=pid,
-            files=files,
-            stream=stream,
-            host=host,
-            limits=RunLimits(self._stopper(agent_id)),
-        )
+        limits = RunLimits.of(self._stopper(agent_id), row)
+        live = _Live(agent_id, job_id, pid, files, stream, host, limits, watch)
         self._live[agent_id] = live
         self._ingest.follow(stream)
+        limits.arm(self._loop)
         return live
 
     # -- stopping ---------------------------------------------------------------------------
     def stop(self, agent_id: str, reason: str, detail: str | None = None) -> bool:
         """Terminate the agent's process group; SIGKILL follows if it lingers. False if not live."""
+        starting = self._starting.get(agent_id)
+        if starting is not None:  # it will not start; _start ends it with this reason
+            if starting.stop_reason is None:
+                starting.stop_reason, starting.stop_detail = reason, detail
+            return True
         live = self._live.get(agent_id)
         if live is None:
             return False
@@ -280,15 +302,7 @@ class AgentRunner:
             state.result = RunResult(last_answer, exit_code not in (0, None), "success")
         if exit_code is None and wait_status is not None:
             exit_code = wait_status
-        self._finalise(
-            live.agent_id,
-            live.job_id,
-            live.files,
-            live.stream,
-            exit_code,
-            live.stop_reason,
-            live.stop_detail,
-        )
+        self._finalise(live.files, live.stream, exit_code, live.stop_reason, live.stop_detail)
 
     def _detach(self, live: _Live) -> None:
         if live.watch is not None:
@@ -303,37 +317,22 @@ class AgentRunner:
 
     def _finalise(
         self,
-        agent_id: str,
-        job_id: str,
         files: AgentFiles,
         stream: AgentStream,
         exit_code: int | None,
         stop_reason: str | None,
         stop_detail: str | None,
     ) -> None:
-        with self._db.write() as conn:
-            repository.update_fields(
-                conn,
-                agent_id,
-                status="exited",
-                exit_code=exit_code,
-                stop_reason=stop_detail or stop_reason,
-                finished_at=now(),
-                warnings=None,  # they are about running agents
-            )
-        publish_agent(self._bus, self._db, agent_id)
-        outcome = AgentOutcome(
-            agent_id=agent_id,
-            job_id=job_id,
+        record_end(
+            self._db,
+            self._bus,
+            self._on_finished,
+            files=files,
+            stream=stream,
             exit_code=exit_code,
             stop_reason=stop_reason,
-            provider=stream.provider.name,
             stop_detail=stop_detail,
-            result=stream.state.result,
-            cost_usd=stream.state.cost_usd,
-            stderr_tail=files.stderr_tail(),
         )
-        self._on_finished(outcome)
 
     # -- restart ----------------------------------------------------------------------------
     def _reattach_all(self) -> None:
@@ -363,22 +362,14 @@ class AgentRunner:
             lambda status: self._exited(agent_id, status),
         )
         if watch is None:
-            stream = drained_stream(row, files, provider, self._db, self._bus, state)
+            stream = stream_of(agent_id, job_id, files, provider, self._db, self._bus, state)
+            stream.drain(final=True)
             code = files.read_exit_code()
             if not host.prints_result and stream.state.result is None:
                 stream.state.result = RunResult(None, code not in (0, None), "success")
-            self._finalise(agent_id, job_id, files, stream, code, row["stop_reason"], None)
+            self._finalise(files, stream, code, row["stop_reason"], None)
             return
-        live = self._follow(agent_id, job_id, row["pid"], files, provider, state, host)
-        live.watch = watch
-        live.limits = RunLimits(
-            self._stopper(agent_id),
-            budget_usd=row["budget_usd"],
-            turn_cap=row["turn_cap"],
-            deadline_at=row["deadline_at"],
-        )
-        assert self._loop is not None
-        live.limits.arm(self._loop)
+        live = self._follow(row, row["pid"], provider, state, host, watch)
         assert self._health is not None
         if watch_health_again(self._health, self._db, row, live.stream.state):
             self._health_changed(agent_id, [])  # what held before the restart has passed
