@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,12 +17,16 @@ from tests.support.podium_process import PodiumServer, wait_until
 
 
 def test_agent_survives_server_kill_and_result_lands(
-    server: PodiumServer, model: ScriptedAnthropic
+    server: PodiumServer, model: ScriptedAnthropic, tmp_path: Path
 ) -> None:
+    # The agent's shell waits on a FIFO until the restarted server is up (however long a
+    # loaded machine takes to start it), instead of for a fixed time.
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
     marker = model.add_script(
         "survivor",
         [
-            {"tool": "Bash", "input": {"command": "sleep 8; echo survived-the-crash"}},
+            {"tool": "Bash", "input": {"command": f"read line < {gate}; echo survived-the-crash"}},
             {"text": "outcome: {{last_result}}"},
         ],
     )
@@ -31,9 +36,15 @@ def test_agent_survives_server_kill_and_result_lands(
     server.kill()
     assert group_alive(agent["pid"]), "the agent keeps running without the server"
     server.start()
+    gate_fd = os.open(gate, os.O_RDWR)  # never blocks; the line waits in the pipe
+    try:
+        with server.client() as api:
+            assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+            os.write(gate_fd, b"go\n")
+            done = wait_job(api, job["id"])
+    finally:
+        os.close(gate_fd)
     with server.client() as api:
-        assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
-        done = wait_job(api, job["id"])
         assert done["status"] == "done" and "survived-the-crash" in done["result"]
         after = api.get(f"/api/agents/{agent['id']}").json()
         assert after["exitCode"] == 0 and after["numTurns"] == 2
