@@ -24,6 +24,10 @@ from podium.ids import now
 log = logging.getLogger(__name__)
 
 READ_CHUNK = 4 * 1024 * 1024
+# A line longer than a chunk (a tool result of a large file, a long final answer) is read whole
+# with larger reads: cut, its pieces would parse as raw text and a result line's verdict and
+# usage would be lost. Only past this size is a line cut rather than waited for.
+MAX_LINE = 64 * 1024 * 1024
 # Tries of one chunk's write in `drain()` (an agent's exit, a restart's catch-up) before the
 # error is raised; each waits out the database's busy timeout first.
 DRAIN_ATTEMPTS = 3
@@ -169,27 +173,35 @@ class AgentStream:
         return self.orphaned
 
     def collect(self, *, final: bool = False, after: Batch | None = None) -> Batch | None:
-        """Parse the next chunk of complete lines (at most READ_CHUNK bytes) into a batch; None
-        when there is nothing new. The stream's own state is left as it is: `committed()`
-        adopts the batch's once the caller has stored it (several agents' batches may share
-        one transaction, group commit). AFTER is a batch not yet committed to continue from."""
+        """Parse the next chunk of complete lines (READ_CHUNK bytes, more for one long line)
+        into a batch; None when there is nothing new. The stream's own state is left as it is:
+        `committed()` adopts the batch's once the caller has stored it (several agents' batches
+        may share one transaction, group commit). AFTER is a batch not yet committed to
+        continue from."""
         base = after.state if after is not None and after.state is not None else self.state
-        chunk = read_at(self.log_path, base.offset, READ_CHUNK)
-        if not chunk:
-            return None
-        end = chunk.rfind(b"\n")
-        if final and len(chunk) < READ_CHUNK:
-            take = len(chunk)  # the process is gone: an unterminated line is complete
-        elif end >= 0:
-            take = end + 1
-        elif len(chunk) == READ_CHUNK:
-            take = len(chunk)  # one over-long line: cut it rather than stall
-        else:
-            return None  # a partial line: wait for the rest
+        limit = READ_CHUNK
+        while True:
+            chunk = read_at(self.log_path, base.offset, limit)
+            if not chunk:
+                return None
+            end = chunk.rfind(b"\n")
+            whole_file = len(chunk) < limit
+            if final and whole_file:
+                take = len(chunk)  # the process is gone: an unterminated line is complete
+            elif end >= 0:
+                take = end + 1
+            elif whole_file:
+                return None  # a partial line: wait for the rest
+            elif limit < MAX_LINE:
+                limit = min(limit * 2, MAX_LINE)  # one long line: read on to its end
+                continue
+            else:
+                take = len(chunk)  # a line past MAX_LINE: cut it rather than stall
+            break
         state = base.copy()
         batch = self._parse_lines(state, chunk[:take].splitlines())
         state.offset += take
-        batch.more = len(chunk) == READ_CHUNK
+        batch.more = not whole_file
         batch.state = state
         batch.position = stream_values(state)
         return batch
