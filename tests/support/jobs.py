@@ -3,7 +3,6 @@ read their agents and output, and clean up agent processes a test left behind.""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sqlite3
@@ -11,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from podium.agents.process import signal_group
 from tests.support.podium_process import REPO_ROOT, PodiumServer, wait_until
 
 CLAUDE_BIN = REPO_ROOT / "node_modules" / ".bin" / "claude"
@@ -95,7 +95,7 @@ def kill_leftover_agents(server: PodiumServer) -> None:
     if not db.exists():
         return
     with sqlite3.connect(db) as conn:
-        pids = [row[0] for row in conn.execute("SELECT pid FROM agents WHERE pid IS NOT NULL")]
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
+        query = "SELECT pid, process_start_time FROM agents WHERE pid IS NOT NULL"
+        leaders = list(conn.execute(query))
+    for pid, start_time in leaders:  # never a group whose leader's pid was given to another
+        signal_group(pid, start_time, signal.SIGKILL)

@@ -46,6 +46,7 @@ class _Live:
     pid: int
     files: AgentFiles
     stream: AgentStream
+    start_time: float | None = None  # the group leader's, checked before every signal
     watch: ExitWatch | None = None
     budget_usd: float | None = None
     # Enforced here only for CLIs without a turn cap of their own (Codex).
@@ -202,6 +203,7 @@ class AgentRunner:
             )
         state = StreamState(session_id=request.resume_session_id, model=request.model)
         live = self._follow(agent_id, request.job_id, child.pid, files, provider, state)
+        live.start_time = start_time
         live.budget_usd = request.budget_usd
         live.turn_cap = request.max_turns if provider.name == "codex" else None
         live.interactive = request.interactive
@@ -319,11 +321,15 @@ class AgentRunner:
             live.stop_reason, live.stop_detail = reason, detail
         if live.interactive and self._interactive is not None:
             self._interactive.kill(agent_id)  # interactive mode: ends the tmux session too
-        signal_group(live.pid, signal.SIGTERM)
+        signal_group(live.pid, live.start_time, signal.SIGTERM)
         assert self._loop is not None
         live.timers.append(
             self._loop.call_later(
-                self._settings.kill_grace_sec, signal_group, live.pid, signal.SIGKILL
+                self._settings.kill_grace_sec,
+                signal_group,
+                live.pid,
+                live.start_time,
+                signal.SIGKILL,
             )
         )
         return True
@@ -362,7 +368,7 @@ class AgentRunner:
             return
         self._detach(live)
         # Sweep up anything the CLI left behind in its group (background shells, servers).
-        signal_group(live.pid, signal.SIGKILL)
+        signal_group(live.pid, live.start_time, signal.SIGKILL)
         live.stream.drain(final=True)
         if live.interactive:
             self._end_interactive(live)  # interactive mode
@@ -467,6 +473,7 @@ class AgentRunner:
             return
         pid = row["pid"]
         live = self._follow(row["id"], row["job_id"], pid, files, provider, state)
+        live.start_time = row["process_start_time"]
         live.watch = watch
         if row["interactive"] and self._interactive is not None:  # interactive mode
             live.interactive = True
