@@ -194,6 +194,7 @@ async def test_a_write_that_fails_is_tried_again_and_nothing_is_lost(
         assert harness.seqs["ag_1"] == list(range(1, 11))
         assert _stored(db, "ag_1") == list(range(1, 11)), "nothing lost, nothing twice"
         assert _stored(db, "ag_3") == [1, 2]
+        assert harness.streams["ag_1"].state.usage.output_tokens == 10, "each message once"
         for agent_id in ("ag_1", "ag_3"):
             size = (logs / f"{agent_id}.ndjson").stat().st_size
             assert _position(db, agent_id) == (size, len(_stored(db, agent_id)) + 1)

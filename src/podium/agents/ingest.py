@@ -93,6 +93,8 @@ class LogIngest:
             stream.committed(batch)
             if batch.more:
                 self._mark_dirty(stream.agent_id)
+        for stream, _ in failed:
+            stream.not_stored()
         if failed:
             self._retry_later([stream.agent_id for stream, _ in failed])
         else:

@@ -76,14 +76,29 @@ class StreamState:
     num_turns: int = 0
     cost_usd: float = 0.0
     result: RunResult | None = None
-    seen_usage_keys: set[str] = field(default_factory=set)
+    # Usage keys already counted, oldest first. One dict is shared by a state and the copies
+    # parsed ahead of it (copying it for every chunk cost a quarter of a catch-up's time):
+    # their keys go in after its own, and `keys_counted` says how many are this state's, so
+    # the keys of a chunk that was not stored can be dropped again (`forget_later_keys`).
+    seen_usage_keys: dict[str, None] = field(default_factory=dict)
+    keys_counted: int = 0
     # What the session had used before this agent (for `usage_is_total` lines); None until the
     # first total arrives. Not stored: it is read from the database again after a restart.
     usage_baseline: Usage | None = None
 
     def copy(self) -> StreamState:
-        """A copy to parse the next chunk into (Usage and the key set are mutated in place)."""
-        return replace(self, usage=replace(self.usage), seen_usage_keys=set(self.seen_usage_keys))
+        """A copy to parse the next chunk into (Usage is mutated in place)."""
+        return replace(self, usage=replace(self.usage))
+
+    def count_key(self, key: str) -> None:
+        self.seen_usage_keys[key] = None
+        self.keys_counted = len(self.seen_usage_keys)
+
+    def forget_later_keys(self) -> None:
+        """Drop the keys that copies parsed after this state added: they were not stored."""
+        keys = self.seen_usage_keys
+        while len(keys) > self.keys_counted:
+            keys.popitem()
 
 
 class AgentStream:
@@ -129,6 +144,13 @@ class AgentStream:
         worker thread (sqlite releases the GIL), the next is parsed here. Events are still
         published in order, each chunk only after its commit. A write that fails is tried
         again (DRAIN_ATTEMPTS in all) before the error is raised, with nothing adopted."""
+        try:
+            self._drain(final)
+        except BaseException:
+            self.not_stored()
+            raise
+
+    def _drain(self, final: bool) -> None:
         batch = self.collect(final=final)
         if batch is None:
             return
@@ -206,6 +228,10 @@ class AgentStream:
         batch.position = stream_values(state)
         return batch
 
+    def not_stored(self) -> None:
+        """The batches collected since the last commit were not stored: forget them."""
+        self.state.forget_later_keys()
+
     def committed(self, batch: Batch) -> None:
         """The batch is stored (or its agent's row is gone): adopt its state, then publish."""
         if batch.state is not None:
@@ -267,7 +293,7 @@ class AgentStream:
             out.append(None)
         elif parsed.usage is not None and parsed.usage_key not in state.seen_usage_keys:
             if parsed.usage_key is not None:
-                state.seen_usage_keys.add(parsed.usage_key)
+                state.count_key(parsed.usage_key)
             state.usage.add(parsed.usage)
             if parsed.turn_completed:
                 state.num_turns += 1
@@ -300,8 +326,8 @@ class AgentStream:
         )
         if parsed.turn_completed and parsed.usage_key not in state.seen_usage_keys:
             state.num_turns += 1
-        if parsed.usage_key is not None:
-            state.seen_usage_keys.add(parsed.usage_key)
+        if parsed.usage_key is not None and parsed.usage_key not in state.seen_usage_keys:
+            state.count_key(parsed.usage_key)
         priced = self.provider.price(parsed.model or state.model, state.usage)
         if priced is not None:
             state.cost_usd = priced
