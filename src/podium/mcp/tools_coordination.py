@@ -9,6 +9,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from podium.coordination.locks import normalise_path
 from podium.errors import PodiumError
+from podium.mcp.heartbeat import heartbeat
 from podium.mcp.identity import caller
 from podium.services import Services
 
@@ -24,6 +25,7 @@ def wait_seconds(timeout_ms: int | None, default_ms: int) -> float:
 
 def register(server: MCPServer, services: Services) -> None:
     locks, notes, db = services.locks, services.notes, services.db
+    beat = services.settings.mcp_heartbeat_sec
 
     @server.tool()
     async def lock_files(
@@ -37,9 +39,10 @@ def register(server: MCPServer, services: Services) -> None:
             raise ToolError("files must name at least one file")
         try:
             paths = [normalise_path(path, me.work_dir) for path in files]
-            taken = await locks.acquire(
-                me.agent_id, me.job_id, paths, reason, wait_seconds(timeout_ms, 300_000)
-            )
+            async with heartbeat(ctx, beat, "waiting for file locks"):
+                taken = await locks.acquire(
+                    me.agent_id, me.job_id, paths, reason, wait_seconds(timeout_ms, 300_000)
+                )
         except PodiumError as exc:
             raise ToolError(exc.message) from exc
         return {
@@ -108,6 +111,7 @@ def register(server: MCPServer, services: Services) -> None:
 
     @server.tool()
     async def watch_notes(
+        ctx: Context[Any, Any],
         keys: list[str] | None = None,
         prefix: str | None = None,
         until_value: str | None = None,
@@ -117,12 +121,13 @@ def register(server: MCPServer, services: Services) -> None:
         until one holds that value. Wakes the moment a matching note is written; use it instead
         of polling read_note. Default timeout 60 s."""
         try:
-            found = await notes.watch(
-                keys=keys,
-                prefix=prefix,
-                until_value=until_value,
-                timeout_sec=wait_seconds(timeout_ms, 60_000),
-            )
+            async with heartbeat(ctx, beat, "watching notes"):
+                found = await notes.watch(
+                    keys=keys,
+                    prefix=prefix,
+                    until_value=until_value,
+                    timeout_sec=wait_seconds(timeout_ms, 60_000),
+                )
         except PodiumError as exc:
             raise ToolError(exc.message) from exc
         return {

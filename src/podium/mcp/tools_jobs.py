@@ -11,6 +11,7 @@ from podium.errors import PodiumError
 from podium.events import wait_for
 from podium.jobs.schemas import JobCreate
 from podium.jobs.states import TERMINAL
+from podium.mcp.heartbeat import heartbeat
 from podium.mcp.identity import caller
 from podium.mcp.tools_coordination import wait_seconds
 from podium.services import Services
@@ -18,6 +19,7 @@ from podium.services import Services
 
 def register(server: MCPServer, services: Services) -> None:
     jobs, db = services.jobs, services.db
+    beat = services.settings.mcp_heartbeat_sec
 
     @server.tool()
     async def create_job(
@@ -53,7 +55,9 @@ def register(server: MCPServer, services: Services) -> None:
         return {"job_id": job.id, "title": job.title, "status": job.status}
 
     @server.tool()
-    async def wait_for_jobs(job_ids: list[str], timeout_ms: int | None = None) -> dict[str, Any]:
+    async def wait_for_jobs(
+        job_ids: list[str], ctx: Context[Any, Any], timeout_ms: int | None = None
+    ) -> dict[str, Any]:
         """Block until every listed job has finished (done, failed or cancelled), or until
         timeout_ms (default 5 minutes). Returns each job's status and result; if `all_finished`
         is false, call again to keep waiting."""
@@ -68,12 +72,13 @@ def register(server: MCPServer, services: Services) -> None:
         def all_finished() -> bool:
             return all(jobs.get(job_id).status in TERMINAL for job_id in job_ids)
 
-        await wait_for(
-            services.bus,
-            types=frozenset({"job.updated", "job.deleted"}),
-            check=all_finished,
-            timeout=wait_seconds(timeout_ms, 300_000),
-        )
+        async with heartbeat(ctx, beat, "waiting for jobs"):
+            await wait_for(
+                services.bus,
+                types=frozenset({"job.updated", "job.deleted"}),
+                check=all_finished,
+                timeout=wait_seconds(timeout_ms, 300_000),
+            )
         report = []
         for job_id in job_ids:
             job = jobs.get(job_id)
@@ -96,9 +101,10 @@ def register(server: MCPServer, services: Services) -> None:
         me = caller(ctx, db)
         seconds = wait_seconds(timeout_ms, 1_800_000)
         try:
-            answer = await services.questions.ask(
-                job_id=me.job_id, agent_id=me.agent_id, question=question, timeout_sec=seconds
-            )
+            async with heartbeat(ctx, beat, "waiting for the user's answer"):
+                answer = await services.questions.ask(
+                    job_id=me.job_id, agent_id=me.agent_id, question=question, timeout_sec=seconds
+                )
         except PodiumError as exc:
             raise ToolError(exc.message) from exc
         return {"answer": answer}
