@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from podium.agents.providers.claude import LOCKED_TOOLS
-from podium.mcp.wiring import hook_command
+from podium.agents.wiring import hook_command
 from tests.e2e.conftest import CLAUDE_BIN
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.hook_replies import hook_replies

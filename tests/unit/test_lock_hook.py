@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from podium import hook
-from podium.mcp.wiring import hook_command
+from podium.agents.wiring import hook_command
 from tests.support.hook_replies import hook_replies
 from tests.support.podium_process import free_port
 

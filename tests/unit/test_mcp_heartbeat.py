@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from mcp.server.mcpserver import Context
 
-from podium.mcp.heartbeat import heartbeat
+from podium.mcp.waiting import heartbeat
 
 
 class Recorder:

@@ -1,4 +1,4 @@
-"""Keeps a blocking tool call alive while it waits.
+"""How a blocking tool waits: within bounds, and kept alive while it does.
 
 Claude Code aborts an MCP call that sends neither a response nor a progress notification for
 CLAUDE_CODE_MCP_TOOL_IDLE_TIMEOUT ms (default 300000), and the model then goes on without the
@@ -15,8 +15,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 
 log = logging.getLogger(__name__)
+
+MAX_WAIT_MS = 3_600_000
+
+
+def wait_seconds(timeout_ms: int | None, default_ms: int) -> float:
+    """A tool's `timeout_ms` argument as seconds: its default when absent, at most an hour."""
+    value = default_ms if timeout_ms is None else timeout_ms
+    if value < 0:
+        raise ToolError("timeout_ms must not be negative")
+    return min(value, MAX_WAIT_MS) / 1000
 
 
 @contextlib.asynccontextmanager

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shlex
 import sys
 
+from podium.agents.credentials import AgentCredentials
 from podium.agents.runs import AgentWiring
 from podium.config import Settings
-from podium.mcp.credentials import AgentCredentials
 
 TOKEN_ENV = "PODIUM_AGENT_TOKEN"
 # Blocking tools (lock_files, wait_for_jobs, ask_user) may hold a call open for a long time.
