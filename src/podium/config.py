@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # A blocking MCP tool (ask_user, lock_files, watch_notes, wait_for_jobs) sends a progress
     # notification this often while it waits, well inside Claude Code's 300 s idle limit.
     mcp_heartbeat_sec: float = Field(30.0, alias="PODIUM_MCP_HEARTBEAT_SEC", gt=0, le=240)
+    # The lock hook blocks an edit when it gets no answer from Podium, unless this is set.
+    lock_fail_open: bool = Field(False, alias="PODIUM_LOCK_FAIL_OPEN")
     kill_grace_sec: float = Field(5.0, alias="KILL_GRACE_SEC", gt=0)
     # Health warnings on running agents (the spec's 10 minutes of silence, 60 minutes running).
     stall_warning_sec: float = Field(600, alias="PODIUM_STALL_WARNING_SEC", gt=0)

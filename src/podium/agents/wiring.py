@@ -59,6 +59,8 @@ class AgentWiringFactory:
                 TOKEN_ENV: token,
                 "PODIUM_HOOK_URL": f"{base}/hook/lock",
                 "MCP_TOOL_TIMEOUT": str(TOOL_TIMEOUT_MS),
+                # Said outright, so the hook's choice does not hang on what the agent inherits.
+                "PODIUM_LOCK_FAIL_OPEN": "1" if self._settings.lock_fail_open else "0",
             },
             mcp_url=f"{base}/mcp/{agent_id}",
             # Claude Code expands ${VAR} from the agent's environment, so the token never
