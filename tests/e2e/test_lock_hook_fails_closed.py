@@ -14,9 +14,9 @@ import pytest
 
 from podium.agents.providers.claude import LOCKED_TOOLS
 from podium.agents.wiring import hook_command
-from tests.e2e.conftest import CLAUDE_BIN
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.hook_replies import hook_replies
+from tests.support.jobs import CLAUDE_BIN
 from tests.support.podium_process import agent_env, free_port
 
 

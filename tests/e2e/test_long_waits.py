@@ -9,10 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create
-from tests.e2e.test_mcp_tools import tool_results, wait_tool_use
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, tool_results, wait_job, wait_tool_use
 from tests.support.podium_process import PodiumServer, wait_until
 
 # Past Claude Code's first idle check (its watchdog ticks every 30 s), with room for load.
@@ -88,8 +86,8 @@ def test_every_blocking_tool_waits_past_the_clis_idle_timeout(
         }
         tools = {"asker": "ask_user", "watcher": "watch_notes", "locker": "lock_files"}
         tools["waiter"] = "wait_for_jobs"
-        for name, job in jobs.items():
-            wait_tool_use(api, job["id"], tools[name])
+        for name, job in jobs.items():  # four agents starting at once on a loaded machine
+            wait_tool_use(api, job["id"], tools[name], timeout=90)
         called = time.monotonic()
         question = wait_until(
             lambda: api.get("/api/questions", params={"status": "pending"}).json(),

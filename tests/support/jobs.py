@@ -74,7 +74,7 @@ def tool_results(api: httpx.Client, job_id: str) -> list[dict[str, Any]]:
     return [e for e in output(api, job_id) if e["kind"] == "tool_result"]
 
 
-def wait_tool_use(api: httpx.Client, job_id: str, name: str) -> dict[str, Any]:
+def wait_tool_use(api: httpx.Client, job_id: str, name: str, timeout: float = 30) -> dict[str, Any]:
     def check() -> dict[str, Any] | None:
         return next(
             (
@@ -85,7 +85,7 @@ def wait_tool_use(api: httpx.Client, job_id: str, name: str) -> dict[str, Any]:
             None,
         )
 
-    event: dict[str, Any] = wait_until(check, timeout=30, what=f"{name} called")
+    event: dict[str, Any] = wait_until(check, timeout=timeout, what=f"{name} called")
     return event
 
 

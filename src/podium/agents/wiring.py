@@ -59,6 +59,9 @@ class AgentWiringFactory:
                 TOKEN_ENV: token,
                 "PODIUM_HOOK_URL": f"{base}/hook/lock",
                 "MCP_TOOL_TIMEOUT": str(TOOL_TIMEOUT_MS),
+                # Claude Code --print connects MCP servers in the background by default; on a
+                # loaded machine the first turn would then go out without Podium's tools.
+                "MCP_CONNECTION_NONBLOCKING": "0",
                 # Said outright, so the hook's choice does not hang on what the agent inherits.
                 "PODIUM_LOCK_FAIL_OPEN": "1" if self._settings.lock_fail_open else "0",
             },
