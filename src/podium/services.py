@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from podium.agents import pricing
+from podium.agents.credentials import AgentCredentials
 from podium.agents.host import ProcessHost
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
@@ -17,6 +18,7 @@ from podium.agents.registry import ProviderRegistry
 from podium.agents.runner import AgentRunner
 from podium.agents.runs import AgentOutcome
 from podium.agents.service import AgentService
+from podium.agents.wiring import AgentWiringFactory
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
 from podium.coordination.lock_audit import LockAudit
@@ -30,8 +32,6 @@ from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
 from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.service import JobService
-from podium.mcp.credentials import AgentCredentials
-from podium.mcp.wiring import AgentWiringFactory
 from podium.projects.service import ProjectService, TemplateService
 
 

@@ -14,10 +14,17 @@ from typing import Any
 import httpx
 import psutil
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import agents_of, create, group_alive, running_agent
-from tests.e2e.test_mcp_tools import output, tool_results, wait_tool_use
 from tests.fakes.openai_server import ScriptedOpenAI
+from tests.support.jobs import (
+    agents_of,
+    create,
+    group_alive,
+    output,
+    running_agent,
+    tool_results,
+    wait_job,
+    wait_tool_use,
+)
 from tests.support.podium_process import PodiumServer, wait_until
 
 MODEL = "codex-gpt-5.3-codex"  # an explicit id: the CLI's default model is sent no tools

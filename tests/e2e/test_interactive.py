@@ -12,8 +12,8 @@ import httpx
 from websockets.sync.client import connect
 
 from podium.demo.scripted_anthropic import last_prompt
-from tests.e2e.conftest import wait_job
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 from tests.support.terminal_viewer import Viewer, pane_size, tmux_alive
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
 from tests.fakes.openai_server import ScriptedOpenAI, last_prompt
+from tests.support.jobs import wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 from tests.support.terminal_viewer import Viewer, tmux_alive
 

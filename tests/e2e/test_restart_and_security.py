@@ -10,23 +10,23 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, group_alive, running_agent, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 
 
 def test_agent_survives_server_kill_and_result_lands(
     server: PodiumServer, model: ScriptedAnthropic, tmp_path: Path
 ) -> None:
-    # The agent's shell waits on a FIFO until the restarted server is up (however long a
-    # loaded machine takes to start it), instead of for a fixed time.
-    gate = tmp_path / "gate"
-    os.mkfifo(gate)
+    # The agent's shell waits on a FIFO until the restarted server has re-attached to it (a
+    # fixed sleep raced the restart, which takes longer than that on a loaded machine).
+    release = tmp_path / "release"
+    os.mkfifo(release)
+    command = f"read line < {release}; echo survived-the-$line"
     marker = model.add_script(
         "survivor",
         [
-            {"tool": "Bash", "input": {"command": f"read line < {gate}; echo survived-the-crash"}},
+            {"tool": "Bash", "input": {"command": command}},
             {"text": "outcome: {{last_result}}"},
         ],
     )
@@ -36,15 +36,11 @@ def test_agent_survives_server_kill_and_result_lands(
     server.kill()
     assert group_alive(agent["pid"]), "the agent keeps running without the server"
     server.start()
-    gate_fd = os.open(gate, os.O_RDWR)  # never blocks; the line waits in the pipe
-    try:
-        with server.client() as api:
-            assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
-            os.write(gate_fd, b"go\n")
-            done = wait_job(api, job["id"])
-    finally:
-        os.close(gate_fd)
     with server.client() as api:
+        assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+        with release.open("w") as fifo:  # opens once the agent's shell reads it
+            fifo.write("crash\n")
+        done = wait_job(api, job["id"])
         assert done["status"] == "done" and "survived-the-crash" in done["result"]
         after = api.get(f"/api/agents/{agent['id']}").json()
         assert after["exitCode"] == 0 and after["numTurns"] == 2

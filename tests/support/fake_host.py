@@ -134,13 +134,13 @@ class FakeProcessHost:
     ) -> Watch | None:
         return None  # a fake agent never outlives its server
 
-    def terminate(self, agent_id: str, pid: int) -> None:
+    def terminate(self, agent_id: str, pid: int, start_time: float | None) -> None:
         agent = self._by_pid(pid)
         agent.terminated = True
         if agent.exit_on_terminate:
             agent.exit(SIGTERM_EXIT)
 
-    def kill(self, pid: int) -> None:
+    def kill(self, pid: int, start_time: float | None) -> None:
         agent = self._by_pid(pid)
         if not agent.has_exited:
             agent.killed = True

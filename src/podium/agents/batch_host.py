@@ -32,11 +32,11 @@ class BatchHost:
     ) -> Watch | None:
         return watch_if_alive(asyncio.get_running_loop(), pid, start_time, on_exit)
 
-    def terminate(self, agent_id: str, pid: int) -> None:
-        signal_group(pid, signal.SIGTERM)
+    def terminate(self, agent_id: str, pid: int, start_time: float | None) -> None:
+        signal_group(pid, start_time, signal.SIGTERM)
 
-    def kill(self, pid: int) -> None:
-        signal_group(pid, signal.SIGKILL)
+    def kill(self, pid: int, start_time: float | None) -> None:
+        signal_group(pid, start_time, signal.SIGKILL)
 
     def ended(self, agent_id: str) -> str | None:
         return None

@@ -69,11 +69,12 @@ class ProcessHost(Protocol):
         """Follow a run an earlier server started; None when that process has ended."""
         ...
 
-    def terminate(self, agent_id: str, pid: int) -> None:
-        """Ask the run to stop (SIGTERM to its process group)."""
+    def terminate(self, agent_id: str, pid: int, start_time: float | None) -> None:
+        """Ask the run to stop (SIGTERM to its process group, if pid is still the leader that
+        started at start_time)."""
         ...
 
-    def kill(self, pid: int) -> None:
+    def kill(self, pid: int, start_time: float | None) -> None:
         """Kill the run's whole process group: after the grace period, and after it exited, to
         sweep up what it left behind."""
         ...

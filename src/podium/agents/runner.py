@@ -56,6 +56,7 @@ class _Live:
     host: ProcessHost
     limits: RunLimits
     watch: Watch | None = None
+    start_time: float | None = None  # the group leader's, checked before every signal
     kill_timers: list[asyncio.TimerHandle] = field(default_factory=list)
     stop_reason: str | None = None
     stop_detail: str | None = None
@@ -202,7 +203,7 @@ class AgentRunner:
                 started_at=now(),
             )
         state = StreamState(session_id=request.resume_session_id, model=request.model)
-        self._follow(agent, started.pid, provider, state, host, started.watch)
+        self._follow(agent, started.pid, provider, state, host, started.watch, started.start_time)
         assert self._health is not None
         self._health.watch(agent_id, limits_of(agent))
         publish_agent(self._bus, self._db, agent_id)
@@ -228,6 +229,7 @@ class AgentRunner:
         state: StreamState,
         host: ProcessHost,
         watch: Watch,
+        start_time: float | None,
     ) -> _Live:
         """Follow a running agent: its log into the stream, its limits armed, its health."""
         assert self._ingest is not None and self._loop is not None
@@ -244,7 +246,7 @@ class AgentRunner:
             on_cost=lambda cost: self._check_limits(agent_id, cost),
         )
         limits = RunLimits.of(self._stopper(agent_id), row)
-        live = _Live(agent_id, job_id, pid, files, stream, host, limits, watch)
+        live = _Live(agent_id, job_id, pid, files, stream, host, limits, watch, start_time)
         self._live[agent_id] = live
         self._ingest.follow(stream)
         limits.arm(self._loop)
@@ -263,10 +265,12 @@ class AgentRunner:
             return False
         if live.stop_reason is None:
             live.stop_reason, live.stop_detail = reason, detail
-        live.host.terminate(agent_id, live.pid)
+        live.host.terminate(agent_id, live.pid, live.start_time)
         assert self._loop is not None
         grace = self._settings.kill_grace_sec
-        live.kill_timers.append(self._loop.call_later(grace, live.host.kill, live.pid))
+        live.kill_timers.append(
+            self._loop.call_later(grace, live.host.kill, live.pid, live.start_time)
+        )
         return True
 
     def _stopper(self, agent_id: str) -> Callable[[str, str], None]:
@@ -292,7 +296,7 @@ class AgentRunner:
             return
         self._detach(live)
         # Sweep up anything the CLI left behind in its group (background shells, servers).
-        live.host.kill(live.pid)
+        live.host.kill(live.pid, live.start_time)
         live.stream.drain(final=True)
         last_answer = live.host.ended(agent_id)
         exit_code = live.files.read_exit_code()
@@ -369,7 +373,9 @@ class AgentRunner:
                 stream.state.result = RunResult(None, code not in (0, None), "success")
             self._finalise(files, stream, code, row["stop_reason"], None)
             return
-        live = self._follow(row, row["pid"], provider, state, host, watch)
+        live = self._follow(
+            row, row["pid"], provider, state, host, watch, row["process_start_time"]
+        )
         assert self._health is not None
         if watch_health_again(self._health, self._db, row, live.stream.state):
             self._health_changed(agent_id, [])  # what held before the restart has passed

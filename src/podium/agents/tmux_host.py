@@ -58,12 +58,12 @@ class TmuxHost:
             self._sessions.adopt(agent_id, job_id, interactive.tui)
         return watch
 
-    def terminate(self, agent_id: str, pid: int) -> None:
+    def terminate(self, agent_id: str, pid: int, start_time: float | None) -> None:
         self._sessions.kill(agent_id)  # ends the tmux session too
-        signal_group(pid, signal.SIGTERM)
+        signal_group(pid, start_time, signal.SIGTERM)
 
-    def kill(self, pid: int) -> None:
-        signal_group(pid, signal.SIGKILL)
+    def kill(self, pid: int, start_time: float | None) -> None:
+        signal_group(pid, start_time, signal.SIGKILL)
 
     def ended(self, agent_id: str) -> str | None:
         """Close the run's viewers; returns the TUI's last answer (its Stop hook said it)."""

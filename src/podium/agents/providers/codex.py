@@ -48,8 +48,8 @@ from podium.agents.providers.events import usage_from
 
 PROVIDER_ID = "podium"  # the `model_providers.<id>` entry that points codex at OPENAI_BASE_URL
 MCP_SERVER = "podium"
-# The environment variable holding the agent's MCP credential (podium.mcp.wiring.TOKEN_ENV; not
-# imported, so providers do not depend on the MCP package).
+# The environment variable holding the agent's MCP credential (podium.agents.wiring.TOKEN_ENV; not
+# imported, so providers do not depend on how a run is wired).
 MCP_TOKEN_ENV = "PODIUM_AGENT_TOKEN"
 # Podium's MCP tools may block (waiting for other agents); codex's default is 60 seconds.
 MCP_TOOL_TIMEOUT_SEC = 3600
