@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from podium.agents import pricing
+from podium.agents.credentials import AgentCredentials
+from podium.agents.host import ProcessHost
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
-from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.providers.builtin import builtin as builtin_providers
 from podium.agents.registry import ProviderRegistry
 from podium.agents.runner import AgentRunner
 from podium.agents.service import AgentService
+from podium.agents.wiring import AgentWiringFactory
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
 from podium.coordination.lock_audit import LockAudit
@@ -32,20 +35,8 @@ from podium.jobs.lifecycle import JobLifecycle
 from podium.jobs.recovery import Recovery, RecoveryHooks
 from podium.jobs.service import JobService
 from podium.jobs.transitions import StatusWriter
-from podium.mcp.credentials import AgentCredentials
-from podium.mcp.wiring import AgentWiringFactory
 from podium.projects.service import ProjectService, TemplateService
 from podium.subscriptions import subscribe_handlers
-
-
-def _providers() -> list[Provider]:
-    providers: list[Provider] = [ClaudeProvider()]
-    try:
-        from podium.agents.providers.codex import CodexProvider
-    except ImportError:  # pragma: no cover - the codex module ships with Podium
-        return providers
-    providers.append(CodexProvider())
-    return providers
 
 
 @dataclass
@@ -76,12 +67,20 @@ class Services:
     classifier: ModelClassifier
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        providers_override: list[Provider] | None = None,
+        process_host: ProcessHost | None = None,
+    ) -> Services:
+        """The overrides let the in-process tests (tests/inprocess) run the real services with
+        a fake provider and a fake process host; a server passes neither."""
         db = Database(settings.database_path)
         bus = EventBus()
         events = DomainEvents(db)
         writer = StatusWriter(db, bus, events)
-        providers = ProviderRegistry(_providers())
+        providers = ProviderRegistry(providers_override or builtin_providers(settings))
         app_settings = AppSettingsService(
             db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
         )
@@ -96,6 +95,7 @@ class Services:
             on_finished=lambda outcome: events.emit(AgentEnded(outcome)),
             wire=AgentWiringFactory(settings, credentials),
             interactive=interactive,
+            host=process_host,
         )
         wake = _Wake()
         classifier = ModelClassifier(

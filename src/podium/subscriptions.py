@@ -26,7 +26,7 @@ def subscribe_handlers(services: Services) -> None:
         services.questions.expire_for_agent(event.outcome.agent_id)
 
     def audit_locks(event: AgentEnded) -> None:
-        if event.outcome.provider == "codex":
+        if services.providers.by_name(event.outcome.provider).needs_lock_audit:
             services.lock_audit.check_later(event.outcome.agent_id)
 
     events.subscribe(AgentEnded, revoke_credential)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, group_alive, running_agent
 from tests.support.podium_process import PodiumServer, wait_until
 
 

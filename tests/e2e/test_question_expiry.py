@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import agents_of, create
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import agents_of, create, wait_job
 from tests.support.podium_process import wait_until
 
 
