@@ -7,9 +7,9 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LONG, card, shot
-from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.browser import LONG, card, shot
+from tests.support.jobs import create
 
 
 def test_held_job_says_why_until_the_threshold_is_lowered(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_jobs import create
+from tests.support.jobs import create
 from tests.support.podium_process import PODIUM_BIN, PodiumServer
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import agents_of, create
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.fakes.openai_server import ScriptedOpenAI
+from tests.support.jobs import agents_of, create, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 
 CODEX_MODEL = "codex-gpt-5.3-codex"

@@ -67,8 +67,8 @@ A step is a dict with any of these keys:
 Standalone: ``python -m tests.fakes.openai_server --port 0 --scripts FILE.json`` prints
 ``PORT=<n>`` as its first stdout line. ``POST /_scripts/NAME`` (JSON list of steps) adds a
 script at run time, ``GET /_requests`` returns the request log, ``DELETE /_requests`` clears it.
-(Scripts, the log, these endpoints and the streaming live in :mod:`podium.demo.scripted_http`,
-shared with the Anthropic stand-in.)
+(Scripts and the streaming live in :mod:`podium.demo.scripted_http`, shared with the Anthropic
+stand-in; the log, errors and these endpoints in :mod:`tests.fakes.scripted_controls`.)
 """
 
 from __future__ import annotations
@@ -79,19 +79,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from podium.demo.scripted_http import (
-    MARKER_RE,
-    Json,
-    RecordedRequest,
-    ScriptedHandler,
-    ScriptedServer,
-    Step,
-    chunks,
-    fill_placeholders,
-    new_id,
-    run_standalone,
-)
+from podium.demo.scripted_http import MARKER_RE, Json, Step, chunks, fill_placeholders, new_id
 from podium.demo.scripted_http import marker as marker  # re-exported: part of this API
+from tests.fakes.scripted_controls import ControlledHandler, ControlledServer, run_standalone
 
 DEFAULT_USAGE: dict[str, int] = {
     "input_tokens": 10,
@@ -416,7 +406,7 @@ def sse_events(response: Json) -> Iterator[Json]:
 # ---------------------------------------------------------------- the server
 
 
-class _Handler(ScriptedHandler):
+class _Handler(ControlledHandler):
     """The Responses API (with and without ``/v1``), plus the models list codex fetches."""
 
     request_id_header = "x-request-id"
@@ -428,14 +418,14 @@ class _Handler(ScriptedHandler):
         self.send_json(200, {"object": "list", "data": [], "models": []})
         return True
 
-    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
+    def api_post(self, path: str, body: Any) -> None:
         encoding = self.headers.get("Content-Encoding", "identity")
         if encoding != "identity":
             # Codex compresses request bodies only for OpenAI itself; say so rather than 404.
             message = f"the fake cannot read Content-Encoding {encoding!r}"
             self.send_json(415, {"error": {"type": "invalid_request_error", "message": message}})
         elif path in RESPONSES_PATHS and isinstance(body, dict):
-            self.answer(body, entry)
+            self.answer(body)
         else:
             self.not_found()
 
@@ -470,7 +460,7 @@ class _Handler(ScriptedHandler):
             yield event["type"], {**event, "sequence_number": number}
 
 
-class ScriptedOpenAI(ScriptedServer):
+class ScriptedOpenAI(ControlledServer):
     """The scripted Responses API server. Use as a context manager, or ``start()``/``stop()``."""
 
     handler_class = _Handler

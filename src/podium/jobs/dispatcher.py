@@ -14,12 +14,12 @@ from collections.abc import Callable
 from sqlalchemy import RowMapping
 
 from podium.db.engine import Database
-from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
 from podium.jobs.failures import FailureKind
 from podium.jobs.gates import QueueGates
 from podium.jobs.states import JobStatus
+from podium.jobs.transitions import StatusWriter
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +31,17 @@ class Dispatcher:
         self,
         *,
         db: Database,
-        bus: EventBus,
+        writer: StatusWriter,
         capacity: Callable[[], int],
         running: Callable[[], int],
         launch: Callable[[RowMapping], None],
-        publish_job: Callable[[str], None],
         gates: QueueGates,
     ) -> None:
         self._db = db
-        self._bus = bus
+        self._writer = writer
         self._capacity = capacity
         self._running = running
         self._launch = launch
-        self._publish_job = publish_job
         self._gates = gates
         self._wakeup = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
@@ -74,9 +72,8 @@ class Dispatcher:
                 log.exception("dispatch failed")
 
     def dispatch_once(self) -> None:
-        changed = self._promote_scheduled() + self._resolve_waiting()
-        for job_id in changed:
-            self._publish_job(job_id)
+        self._promote_scheduled()
+        self._resolve_waiting()
         free = self._capacity() - self._running()
         with self._db.read() as conn:
             queued = repository.next_queued(conn, QUEUE_SCAN)
@@ -84,17 +81,15 @@ class Dispatcher:
             self._launch(job)
         self._arm_timer()
 
-    def _promote_scheduled(self) -> list[str]:
-        with self._db.write() as conn:
-            due = repository.due_scheduled(conn, now())
-            for job in due:
+    def _promote_scheduled(self) -> None:
+        with self._writer.write() as change:
+            for job in repository.due_scheduled(change.conn, now()):
                 target = JobStatus.WAITING if job["depends_on"] else JobStatus.QUEUED
-                repository.update_fields(conn, job["id"], status=target)
-        return [job["id"] for job in due]
+                change.set_status(job["id"], target, reason=job["status_reason"])
 
-    def _resolve_waiting(self) -> list[str]:
-        changed: list[str] = []
-        with self._db.write() as conn:
+    def _resolve_waiting(self) -> None:
+        with self._writer.write() as change:
+            conn = change.conn
             for job in repository.by_status(conn, JobStatus.WAITING):
                 deps = list(job["depends_on"] or [])
                 statuses = repository.statuses(conn, deps)
@@ -107,19 +102,14 @@ class Dispatcher:
                 if missing or broken:
                     dep = (missing or broken)[0]
                     what = "was deleted" if missing else f"is {statuses[dep]}"
-                    repository.update_fields(
-                        conn,
+                    change.set_status(
                         job["id"],
-                        status=JobStatus.FAILED,
-                        failure_kind=FailureKind.DEPENDENCY,
-                        status_reason=f"dependency {dep} {what}",
-                        finished_at=now(),
+                        JobStatus.FAILED,
+                        reason=f"dependency {dep} {what}",
+                        failure=FailureKind.DEPENDENCY,
                     )
-                    changed.append(job["id"])
                 elif all(status is JobStatus.DONE for status in statuses.values()):
-                    repository.update_fields(conn, job["id"], status=JobStatus.QUEUED)
-                    changed.append(job["id"])
-        return changed
+                    change.set_status(job["id"], JobStatus.QUEUED, reason=job["status_reason"])
 
     def _arm_timer(self) -> None:
         with self._db.read() as conn:

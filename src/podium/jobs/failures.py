@@ -26,6 +26,7 @@ class FailureKind(StrEnum):
     CRASHED = "crashed"
     LAUNCH = "launch"
     DEPENDENCY = "dependency"
+    INTERNAL = "internal"  # Podium itself could not judge the run
 
 
 # An agent's error text, as the CLIs word API errors ("API Error: 529 ...", "overloaded_error").

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import RowMapping
 
 from podium.agents import repository as agents_repository
 from podium.ids import now
-from podium.jobs import repository
 from podium.jobs.failures import FailureKind
 from podium.jobs.states import JobStatus
+from podium.jobs.transitions import JobWrite
 
 CONTINUE_PROMPT = (
     "Your provider's usage limit interrupted you and has reset now. Continue the task from "
@@ -135,13 +135,13 @@ class LimitPauses:
         self._fallback = fallback_pause_sec
 
     def pause(
-        self, conn: Connection, job: RowMapping, failure: FailureKind | None, reason: str | None
+        self, change: JobWrite, job: RowMapping, failure: FailureKind | None, reason: str | None
     ) -> bool:
         """Hold the agent's provider until the limit resets and, when the agent left a session
         to resume, schedule the job to continue then. False: the job fails as usual."""
         if failure is not FailureKind.RATE_LIMIT or not job["current_agent_id"]:
             return False
-        agent = agents_repository.get(conn, job["current_agent_id"])
+        agent = agents_repository.get(change.conn, job["current_agent_id"])
         if agent is None:
             return False
         at = now()
@@ -156,17 +156,15 @@ class LimitPauses:
         if not agent["session_id"] or pauses >= MAX_LIMIT_PAUSES:
             return False
         clock = datetime.fromtimestamp(until).strftime("%H:%M:%S")
-        repository.update_fields(
-            conn,
+        change.set_status(
             job["id"],
-            status=JobStatus.SCHEDULED,
+            JobStatus.SCHEDULED,
+            reason=f"{why}: continues at {clock}",
             scheduled_at=until,
             continue_prompt=CONTINUE_PROMPT,
-            status_reason=f"{why}: continues at {clock}",
             hold_reason=why,
             held_until=until,
             limit_pauses=pauses + 1,
-            failure_kind=None,
             finished_at=None,
         )
         return True

@@ -155,6 +155,7 @@ def to_schema(row: RowMapping) -> Job:
         result=row["result"],
         cost_usd=float(row["cost_usd"] or 0.0),
         pr_url=row["pr_url"],
+        expired_question_id=row["expired_question_id"],
         flagged=bool(row["flagged"]),
         archived=bool(row["archived"]),
         created_at=to_datetime(row["created_at"]),

@@ -138,6 +138,8 @@ class Job(ApiModel):
     result: str | None
     cost_usd: float
     pr_url: str | None
+    # A question of this job that expired unanswered: answering it resumes the job.
+    expired_question_id: str | None
     flagged: bool
     archived: bool
     created_at: datetime

@@ -23,7 +23,10 @@ ACTIVE = frozenset({JobStatus.RUNNING, JobStatus.WAITING_USER})
 _ALLOWED: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.SCHEDULED: frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.CANCELLED}),
     JobStatus.WAITING: frozenset({JobStatus.QUEUED, JobStatus.FAILED, JobStatus.CANCELLED}),
-    JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED}),
+    # Requeueing a queued job only says so again.
+    JobStatus.QUEUED: frozenset(
+        {JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED, JobStatus.QUEUED}
+    ),
     # An agent stopped by its provider's usage limit: scheduled to continue after the reset.
     JobStatus.RUNNING: frozenset(
         {

@@ -801,6 +801,8 @@ export interface components {
             costUsd: number;
             /** Prurl */
             prUrl: string | null;
+            /** Expiredquestionid */
+            expiredQuestionId: string | null;
             /** Flagged */
             flagged: boolean;
             /** Archived */

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from podium.agents.models import KNOWN_MODELS, ModelInfo
+from podium.agents.models import ModelInfo, known_models
 from podium.api.deps import ServicesDep
 from podium.insights.search import SearchHit, search_output
 from podium.insights.usage import UsageReport, usage_report
@@ -45,5 +45,5 @@ async def search(
 
 
 @router.get("/api/models")
-async def models() -> list[ModelInfo]:
-    return list(KNOWN_MODELS)
+async def models(services: ServicesDep) -> list[ModelInfo]:
+    return known_models(services.providers)
