@@ -10,6 +10,8 @@ import pytest
 
 from podium.db.engine import Database
 from podium.db.tables import agents
+from podium.domain_events import DomainEvents
+from podium.events import EventBus
 from podium.jobs import repository
 from podium.jobs.failures import FailureKind, kind_of_agent_error
 from podium.jobs.limits import (
@@ -19,6 +21,7 @@ from podium.jobs.limits import (
     ProviderHolds,
     reset_from_text,
 )
+from podium.jobs.transitions import StatusWriter
 
 AT = datetime(2026, 12, 3, 14, 20, 0).timestamp()  # local time, as the CLI prints it
 
@@ -116,10 +119,11 @@ def _job_with_agent(db: Database, *, session: str | None, pauses: int = 0) -> st
 
 def _pause(db: Database, holds: ProviderHolds, reason: str) -> bool:
     limits = LimitPauses(holds, fallback_pause_sec=60)
-    with db.write() as conn:
-        job = repository.get(conn, "job_1")
+    writer = StatusWriter(db, EventBus(), DomainEvents(db))
+    with writer.write() as change:
+        job = repository.get(change.conn, "job_1")
         assert job is not None
-        return limits.pause(conn, job, FailureKind.RATE_LIMIT, reason)
+        return limits.pause(change, job, FailureKind.RATE_LIMIT, reason)
 
 
 def test_no_reset_given_pauses_for_the_fallback_doubling(tmp_path: Path) -> None:
