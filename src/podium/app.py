@@ -12,7 +12,15 @@ from fastapi.staticfiles import StaticFiles
 
 from podium.api import errors, terminal, ws
 from podium.api.messages import openapi_with_messages
-from podium.api.routes import agents, coordination, insights, integrations, jobs, projects
+from podium.api.routes import (
+    agents,
+    backups,
+    coordination,
+    insights,
+    integrations,
+    jobs,
+    projects,
+)
 from podium.api.routes import settings as settings_routes
 from podium.api.security import RequestGuard
 from podium.api.strict_json import RejectNonFiniteJson
@@ -49,6 +57,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         agents.router,
         settings_routes.router,
         integrations.router,
+        backups.router,
         projects.router,
         insights.router,
         coordination.router,

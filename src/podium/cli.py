@@ -1,4 +1,5 @@
-"""The `podium` command: `podium serve` starts the server; `podium openapi` prints its API."""
+"""The `podium` command: `podium serve` starts the server; `podium openapi` prints its API;
+`podium backup` / `podium restore FILE` back the database up and restore it."""
 
 from __future__ import annotations
 
@@ -86,13 +87,14 @@ def serve(
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin, every start
     if tracking:
         logging.getLogger("podium").info("error tracking on: Podium's errors go to Sentry")
+    from podium.db.backup import DatabaseInUse
     from podium.server import run_server
 
     try:
         asyncio.run(run_server(settings, demo_mode))
     except KeyboardInterrupt:
         pass
-    except OSError as exc:
+    except (OSError, DatabaseInUse) as exc:
         typer.echo(f"podium: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
@@ -109,6 +111,44 @@ def openapi() -> None:
     from podium.app import create_app
 
     typer.echo(json.dumps(create_app(load_settings()).openapi(), indent=1))
+
+
+@app.command()
+def backup() -> None:
+    """Back the database up now (safe while the server runs) into PODIUM_DATA_DIR/backups."""
+    from podium.db.backup import BackupError, create_backup
+
+    settings = load_settings()
+    try:
+        info = create_backup(settings.database_path, settings.backups_dir, settings.backup_keep)
+    except (BackupError, OSError) as exc:
+        typer.echo(f"podium: backup failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(info.path)
+
+
+@app.command()
+def restore(
+    file: Annotated[str, typer.Argument(help="A backup file, or the name of one in backups/")],
+) -> None:
+    """Replace the database with a backup. The server must be stopped; the current database is
+    backed up first."""
+    from pathlib import Path
+
+    from podium.db.backup import BackupError, restore_backup
+
+    settings = load_settings()
+    path = Path(file).expanduser()
+    if not path.exists() and (settings.backups_dir / file).exists():
+        path = settings.backups_dir / file
+    try:
+        before = restore_backup(path, settings.database_path, settings.backups_dir)
+    except (BackupError, OSError) as exc:
+        typer.echo(f"podium: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if before is not None:
+        typer.echo(f"the database as it was is kept in {before.path}")
+    typer.echo(f"restored {settings.database_path} from {path}")
 
 
 def main() -> None:

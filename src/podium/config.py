@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     db_path: Path | None = Field(None, alias="DB_PATH")
     claude_bin: str = Field(default_factory=lambda: _default_bin("claude"), alias="CLAUDE_BIN")
     codex_bin: str = Field(default_factory=lambda: _default_bin("codex"), alias="CODEX_BIN")
+    # The model Podium's `codex` model id runs. codex-cli 0.169's own default model is sent no
+    # tools at all through a custom provider (OPENAI_BASE_URL); empty leaves the CLI's default.
+    codex_default_model: str | None = Field("gpt-5.3-codex", alias="PODIUM_CODEX_DEFAULT_MODEL")
     anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
@@ -54,6 +57,11 @@ class Settings(BaseSettings):
     api_url: str | None = Field(None, alias="ORCHESTRATOR_API_URL")
     max_concurrent_agents: int = Field(20, alias="MAX_CONCURRENT_AGENTS", ge=1, le=1000)
     lock_ttl_sec: int = Field(600, alias="LOCK_TTL_SEC", ge=1)
+    # A blocking MCP tool (ask_user, lock_files, watch_notes, wait_for_jobs) sends a progress
+    # notification this often while it waits, well inside Claude Code's 300 s idle limit.
+    mcp_heartbeat_sec: float = Field(30.0, alias="PODIUM_MCP_HEARTBEAT_SEC", gt=0, le=240)
+    # The lock hook blocks an edit when it gets no answer from Podium, unless this is set.
+    lock_fail_open: bool = Field(False, alias="PODIUM_LOCK_FAIL_OPEN")
     kill_grace_sec: float = Field(5.0, alias="KILL_GRACE_SEC", gt=0)
     # Health warnings on running agents (the spec's 10 minutes of silence, 60 minutes running).
     stall_warning_sec: float = Field(600, alias="PODIUM_STALL_WARNING_SEC", gt=0)
@@ -87,6 +95,14 @@ class Settings(BaseSettings):
     integration_max_chars: int = Field(
         60_000, alias="PODIUM_INTEGRATION_MAX_CHARS", ge=1000, le=10_000_000
     )
+    # Online database backups (podium.db.backup): every 6 hours, the newest 7 kept; 0 turns the
+    # schedule off (`podium backup` and POST /api/backups still work).
+    backup_interval_sec: float = Field(6 * 3600, alias="PODIUM_BACKUP_INTERVAL_SEC", ge=0)
+    backup_keep: int = Field(7, alias="PODIUM_BACKUP_KEEP", ge=1, le=10_000)
+
+    # How long a provider is held after a usage/rate limit that did not say when it resets
+    # (doubling with each pause of the same job, at most an hour; podium.jobs.limits).
+    limit_pause_sec: float = Field(60, alias="PODIUM_LIMIT_PAUSE_SEC", gt=0, le=86400)
 
     @field_validator("db_path", "data_dir", mode="after")
     @classmethod
@@ -100,6 +116,10 @@ class Settings(BaseSettings):
     @property
     def agent_logs_dir(self) -> Path:
         return self.data_dir / "agent-logs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
 
     @property
     def database_url(self) -> str:

@@ -8,6 +8,7 @@ import shutil
 import socket
 from typing import TYPE_CHECKING
 
+from podium.agents.providers.builtin import builtin as builtin_providers
 from podium.app import create_app
 from podium.asgi_server import (
     QuietServer,
@@ -31,14 +32,11 @@ def missing_tools(settings: Settings) -> list[str]:
     """What a job will need and this machine lacks, said once at start rather than as each job
     fails: the agent CLIs, tmux for interactive jobs, git for diffs and worktrees."""
     problems = []
-    for name, binary, variable in (
-        ("Claude Code", settings.claude_bin, "CLAUDE_BIN"),
-        ("Codex", settings.codex_bin, "CODEX_BIN"),
-    ):
-        if shutil.which(binary) is None:
+    for provider in builtin_providers(settings):
+        if shutil.which(provider.binary) is None:
             problems.append(
-                f"{name} CLI not found ({variable}={binary}): its jobs will fail until it is "
-                "installed; `make setup` installs the pinned one"
+                f"{provider.label} CLI not found ({provider.binary_setting}={provider.binary}): "
+                "its jobs will fail until it is installed; `make setup` installs the pinned one"
             )
     for tool, needed_for in (("tmux", "interactive jobs"), ("git", "diffs and worktrees")):
         if shutil.which(tool) is None:
@@ -50,6 +48,8 @@ async def run_server(settings: Settings, demo: Demo | None = None) -> None:
     for problem in missing_tools(settings):
         log.warning(problem)
     services = Services.build(settings)
+    # Before anything listens: a second server on this database stops here with one clear line.
+    services.server_lock.acquire()
     api = QuietServer(
         quiet_config(
             create_app(settings, services),

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from podium.agents import pricing
+from podium.agents.credentials import AgentCredentials
+from podium.agents.host import ProcessHost
 from podium.agents.interactive.sessions import InteractiveSessions
 from podium.agents.providers.base import Provider
-from podium.agents.providers.claude import ClaudeProvider
+from podium.agents.providers.builtin import builtin as builtin_providers
 from podium.agents.registry import ProviderRegistry
 from podium.agents.runner import AgentRunner
-from podium.agents.runs import AgentOutcome
 from podium.agents.service import AgentService
+from podium.agents.wiring import AgentWiringFactory
 from podium.appsettings.service import AppSettings, AppSettingsService
 from podium.config import Settings
 from podium.coordination.lock_audit import LockAudit
@@ -23,25 +25,23 @@ from podium.coordination.locks import LockManager
 from podium.coordination.notes import NoteService
 from podium.coordination.questions import QuestionService
 from podium.coordination.status import JobReports
+from podium.db.backup import ServerLock
+from podium.db.backup_schedule import BackupService
 from podium.db.engine import Database
+from podium.domain_events import AgentEnded, DomainEvents
 from podium.events import EventBus
 from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.follow_ups import FollowUps
+from podium.jobs.gates import QueueGates, QueueStatus, QueueUpdated
 from podium.jobs.lifecycle import JobLifecycle
+from podium.jobs.limits import LimitPauses, ProviderHolds
+from podium.jobs.recovery import Recovery, RecoveryHooks
+from podium.jobs.resources import ResourceMonitor
 from podium.jobs.service import JobService
-from podium.mcp.credentials import AgentCredentials
-from podium.mcp.wiring import AgentWiringFactory
+from podium.jobs.transitions import StatusWriter
 from podium.projects.service import ProjectService, TemplateService
-
-
-def _providers() -> list[Provider]:
-    providers: list[Provider] = [ClaudeProvider()]
-    try:
-        from podium.agents.providers.codex import CodexProvider
-    except ImportError:  # pragma: no cover - the codex module ships with Podium
-        return providers
-    providers.append(CodexProvider())
-    return providers
+from podium.subscriptions import subscribe_handlers
 
 
 @dataclass
@@ -49,11 +49,15 @@ class Services:
     settings: Settings
     db: Database
     bus: EventBus
+    events: DomainEvents
+    writer: StatusWriter
     providers: ProviderRegistry
     app_settings: AppSettingsService
     runner: AgentRunner
     jobs: JobService
     lifecycle: JobLifecycle
+    follow_ups: FollowUps
+    recovery: Recovery
     dispatcher: Dispatcher
     agents: AgentService
     projects: ProjectService
@@ -66,95 +70,124 @@ class Services:
     lock_audit: LockAudit
     interactive: InteractiveSessions
     classifier: ModelClassifier
+    backups: BackupService
+    server_lock: ServerLock
+    gates: QueueGates
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        providers_override: list[Provider] | None = None,
+        process_host: ProcessHost | None = None,
+    ) -> Services:
+        """The overrides let the in-process tests (tests/inprocess) run the real services with
+        a fake provider and a fake process host; a server passes neither."""
         db = Database(settings.database_path)
         bus = EventBus()
-        providers = ProviderRegistry(_providers())
+        events = DomainEvents(db)
+        writer = StatusWriter(db, bus, events)
+        providers = ProviderRegistry(providers_override or builtin_providers(settings))
         app_settings = AppSettingsService(
             db, bus, AppSettings(max_concurrent_agents=settings.max_concurrent_agents)
         )
         credentials = AgentCredentials(db)
         locks = LockManager(db, bus, ttl_sec=settings.lock_ttl_sec)
-        # The runner reports finished agents to the lifecycle, which is built after it.
-        holder: dict[str, Any] = {}
-
-        def on_finished(outcome: AgentOutcome) -> None:
-            # Whatever way an agent ended, its credential, locks and open questions end with it.
-            credentials.revoke(outcome.agent_id)
-            locks.release_agent(outcome.agent_id)
-            holder["questions"].expire_for_agent(outcome.agent_id)
-            holder["lifecycle"].agent_finished(outcome)
-            if outcome.provider == "codex":
-                holder["audit"].check_later(outcome.agent_id)
-
         interactive = InteractiveSessions(settings=settings, db=db, bus=bus)
         runner = AgentRunner(
             settings=settings,
             db=db,
             bus=bus,
             providers=providers,
-            on_finished=on_finished,
+            on_finished=lambda outcome: events.emit(AgentEnded(outcome)),
             wire=AgentWiringFactory(settings, credentials),
             interactive=interactive,
+            host=process_host,
         )
         wake = _Wake()
         classifier = ModelClassifier(
-            settings,
-            db,
-            publish_job=lambda job_id: holder["publish_job"](job_id),
-            wake_dispatcher=wake,
+            settings, db, publish_job=writer.publish_id, wake_dispatcher=wake
         )
         jobs = JobService(
             settings=settings,
             db=db,
             bus=bus,
             runner=runner,
+            writer=writer,
             wake_dispatcher=wake,
             classifier=classifier,
         )
-
-        def publish_job(job_id: str) -> None:
-            jobs.publish(jobs.get(job_id))
-
-        holder["publish_job"] = publish_job
+        holds = ProviderHolds()
         lifecycle = JobLifecycle(
             db=db,
             runner=runner,
             jobs=jobs,
+            writer=writer,
             wake_dispatcher=wake,
-            helper_model=settings.helper_model,
+            limits=LimitPauses(holds, fallback_pause_sec=settings.limit_pause_sec),
         )
-        holder["lifecycle"] = lifecycle
+        follow_ups = FollowUps(
+            writer=writer, helper_model=settings.helper_model, wake_dispatcher=wake
+        )
+
+        def publish_queue(status: QueueStatus) -> None:
+            bus.publish(QueueUpdated(data=status))
+
+        gates = QueueGates(
+            db=db,
+            providers=providers,
+            settings=lambda: app_settings.current,
+            holds=holds,
+            monitor=ResourceMonitor(settings.data_dir),
+            publish_job=lambda job_id: jobs.publish(jobs.get(job_id)),
+            publish_status=publish_queue,
+        )
         dispatcher = Dispatcher(
             db=db,
-            bus=bus,
+            writer=writer,
             capacity=lambda: app_settings.current.max_concurrent_agents,
             running=lambda: runner.live_count,
             launch=lifecycle.launch,
-            publish_job=publish_job,
+            gates=gates,
         )
         wake.target = dispatcher
         app_settings.on_change(lambda _s: dispatcher.wake())
-        questions = QuestionService(db, bus, publish_job)
-        holder["questions"] = questions
+        questions = QuestionService(db, bus, writer, jobs.continue_when_able)
 
         def schedule(delay: float, callback: Callable[[], Any]) -> None:
             asyncio.get_running_loop().call_later(delay, callback)
 
-        reports = JobReports(db, bus, publish_job, runner.stop, schedule)
+        reports = JobReports(db, bus, writer, runner.stop, schedule)
         audit = LockAudit(db, bus, reports)
-        holder["audit"] = audit
-        return cls(
+        recovery = Recovery(
+            db,
+            RecoveryHooks(
+                is_live=runner.is_live,
+                settling=lambda: lifecycle.settling,
+                judge=lifecycle.judge,
+                fail=lifecycle.fail,
+                stop_agent=runner.stop,
+                revoke_credential=credentials.revoke,
+                release_locks=locks.release_agent,
+                lock_holders=lambda: [lock.agent_id for lock in locks.list()],
+                expire_questions=questions.expire_for_agent,
+                wake_dispatcher=wake,
+            ),
+        )
+        services = cls(
             settings=settings,
             db=db,
             bus=bus,
+            events=events,
+            writer=writer,
             providers=providers,
             app_settings=app_settings,
             runner=runner,
             jobs=jobs,
             lifecycle=lifecycle,
+            follow_ups=follow_ups,
+            recovery=recovery,
             dispatcher=dispatcher,
             agents=AgentService(db),
             projects=ProjectService(db, bus),
@@ -167,7 +200,17 @@ class Services:
             interactive=interactive,
             lock_audit=audit,
             classifier=classifier,
+            backups=BackupService(
+                db_path=settings.database_path,
+                directory=settings.backups_dir,
+                interval_sec=settings.backup_interval_sec,
+                keep=settings.backup_keep,
+            ),
+            server_lock=ServerLock(settings.database_path),
+            gates=gates,
         )
+        subscribe_handlers(services)
+        return services
 
     def settings_base_dir(self) -> Path:
         """Relative paths from people and scripts resolve against the server's directory."""
@@ -175,6 +218,9 @@ class Services:
 
     async def start(self) -> None:
         """Migrate, load live settings, pick up agents that outlived the last server, dispatch."""
+        # One server per database: a second would dispatch the same queue, and `podium restore`
+        # must see that one is running.
+        self.server_lock.acquire()
         self.db.migrate(in_child=True)  # Alembic's modules never load in the server
         pricing.warm()
         self.app_settings.load()
@@ -183,16 +229,22 @@ class Services:
         self.settings.agent_logs_dir.mkdir(parents=True, exist_ok=True)
         self.interactive.start()
         await self.runner.start()
+        self.recovery.start()  # jobs the last server left running with no agent, and more
         self.classifier.resume_pending()
         self.dispatcher.start()
+        self.backups.start()
 
     async def close(self) -> None:
+        await self.backups.close()
         await self.dispatcher.close()
+        await self.recovery.close()
         await self.classifier.close()
         await self.runner.close()
         await self.lock_audit.close()
+        await self.events.close()
         self.interactive.close()
         self.db.dispose()
+        self.server_lock.release()
 
 
 class _Wake:

@@ -1,8 +1,8 @@
 """Fixtures for browser tests: the e2e harness (real `podium serve`, real `claude`, scripted
 model) plus a real Chromium (Debian's, never a downloaded one) driven by Playwright.
 
-Screenshots: on a failing test, `test-artifacts/<test>.png`; `shot(page, name)` saves a view
-to `test-artifacts/screenshots/<name>.png` on every run.
+Screenshots: on a failing test, `test-artifacts/<test>.png`; `shot(page, name)`
+(tests/support/browser.py) saves a view to `test-artifacts/screenshots/<name>.png` on every run.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.e2e.conftest import _kill_leftover_agents, model  # noqa: F401  (model: a fixture)
 from tests.fakes.anthropic_server import ScriptedAnthropic
-from tests.support.podium_process import REPO_ROOT, PodiumServer, agent_env, init_git_repo
+from tests.support.browser import ARTIFACTS, connected
+from tests.support.jobs import kill_leftover_agents
+from tests.support.podium_process import PodiumServer, agent_env, init_git_repo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,10 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
 FAILED_KEY = pytest.StashKey[bool]()
-LONG = 60_000  # ms: an agent's whole run, CLI start-up included
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,7 +69,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory,
-    model: ScriptedAnthropic,  # noqa: F811
+    model: ScriptedAnthropic,
 ) -> Iterator[PodiumServer]:
     """One real server per test module (start-up is most of a browser test's time); tests
     tell their jobs apart by id, never by counting everything on the server."""
@@ -84,7 +82,7 @@ def server(
     server.start()
     yield server
     server.stop()
-    _kill_leftover_agents(server)
+    kill_leftover_agents(server)
 
 
 @pytest.fixture
@@ -113,29 +111,3 @@ def page(browser: Browser, server: PodiumServer, request: pytest.FixtureRequest)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
-
-
-def connected(page: Page, timeout: float = 30_000) -> None:
-    page.wait_for_selector(
-        '[data-testid="connection-status"][data-state="connected"]', timeout=timeout
-    )
-
-
-def shot(page: Page, name: str) -> Path:
-    """A screenshot of the current view, kept on every run for the docs and reviews."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
-
-
-def card(page: Page, job_id: str) -> Locator:
-    return page.get_by_test_id(f"job-card-{job_id}")
-
-
-def open_panel(page: Page, job_id: str) -> Locator:
-    """Click the job's card and wait for its panel."""
-    card(page, job_id).click()
-    panel = page.get_by_test_id("panel")
-    expect(panel).to_have_attribute("data-job-id", job_id)
-    return panel

@@ -11,10 +11,9 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LONG, card, open_panel, shot
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.browser import LONG, card, open_panel, shot
+from tests.support.jobs import create, group_alive, running_agent, wait_job
 from tests.support.podium_process import wait_until
 
 

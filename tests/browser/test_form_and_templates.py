@@ -18,10 +18,9 @@ from typing import Any
 import httpx
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.browser.conftest import LONG, card, shot
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.browser import LONG, card, shot
+from tests.support.jobs import create, wait_job
 from tests.support.podium_process import wait_until
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LONG, card, connected
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.browser import LONG, card, connected
+from tests.support.jobs import create, wait_job
 from tests.support.podium_process import PodiumServer
 
 

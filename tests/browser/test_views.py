@@ -18,10 +18,9 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from podium.agents.interactive.tmux import DEFAULT_COLS, DEFAULT_ROWS
-from tests.browser.conftest import LONG, card, connected, open_panel, shot
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.browser import LONG, card, connected, open_panel, shot
+from tests.support.jobs import create, running_agent, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 from tests.support.terminal_viewer import Viewer, pane_size, tmux_alive
 

@@ -14,10 +14,17 @@ from typing import Any
 import httpx
 import psutil
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import agents_of, create, group_alive, running_agent
-from tests.e2e.test_mcp_tools import output, tool_results, wait_tool_use
 from tests.fakes.openai_server import ScriptedOpenAI
+from tests.support.jobs import (
+    agents_of,
+    create,
+    group_alive,
+    output,
+    running_agent,
+    tool_results,
+    wait_job,
+    wait_tool_use,
+)
 from tests.support.podium_process import PodiumServer, wait_until
 
 MODEL = "codex-gpt-5.3-codex"  # an explicit id: the CLI's default model is sent no tools
@@ -269,3 +276,26 @@ def test_codex_edit_of_a_file_someone_else_locked_is_reported(
     flagged = wait_until(reported, timeout=15, what="the lock audit")
     assert "held.txt (held by human:ann)" in flagged["statusMessage"]
     assert "free.txt" not in flagged["statusMessage"]
+
+
+def test_plain_codex_runs_the_default_model_setting_with_tools(
+    codex_api: httpx.Client, openai_model: ScriptedOpenAI
+) -> None:
+    """`codex` (no model named) is PODIUM_CODEX_DEFAULT_MODEL, not the CLI's own default, which
+    codex-cli 0.169 sends no tools at all through a custom provider (OPENAI_BASE_URL)."""
+    marker = openai_model.add_script(
+        "codex-default-model",
+        [
+            {"tool": "exec_command", "input": {"cmd": "echo default-model-has-a-shell"}},
+            {"text": "shell said {{last_result}}"},
+        ],
+    )
+    job = create(codex_api, description=f"Use the shell {marker}", model="codex")
+    done = wait_job(codex_api, job["id"])
+    requests = openai_model.requests_for("codex-default-model")
+    assert requests, "codex never asked the model"
+    first = requests[0]
+    assert first["model"] == "gpt-5.3-codex"
+    assert first.get("tools"), "the request offered the agent no tools"
+    assert done["status"] == "done", done
+    assert "default-model-has-a-shell" in done["result"]

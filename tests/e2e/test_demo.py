@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from podium.demo import scenario
-from tests.e2e.conftest import CLAUDE_BIN, _kill_leftover_agents, wait_job
-from tests.e2e.test_mcp_tools import output, tool_results
+from tests.support.jobs import CLAUDE_BIN, kill_leftover_agents, output, tool_results, wait_job
 from tests.support.podium_process import PodiumServer, agent_env, wait_until
 
 
@@ -31,7 +30,7 @@ def demo(tmp_path: Path) -> Iterator[PodiumServer]:
     with server.client() as api:
         work_dirs = {job["workDir"] for job in api.get("/api/jobs").json()}
     server.stop()
-    _kill_leftover_agents(server)
+    kill_leftover_agents(server)
     for work_dir in work_dirs:  # the demo's fresh repository, in a temp dir of its own
         if Path(work_dir).name == "repo" and "podium-demo-" in work_dir:
             shutil.rmtree(Path(work_dir).parent, ignore_errors=True)

@@ -9,9 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, wait_job
 from tests.support.podium_process import PodiumServer
 
 

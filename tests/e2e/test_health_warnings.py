@@ -10,9 +10,8 @@ from typing import Any
 
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, running_agent, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 
 

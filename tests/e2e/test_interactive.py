@@ -12,8 +12,8 @@ import httpx
 from websockets.sync.client import connect
 
 from podium.demo.scripted_anthropic import last_prompt
-from tests.e2e.conftest import wait_job
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 from tests.support.terminal_viewer import Viewer, pane_size, tmux_alive
 
@@ -39,7 +39,11 @@ def start_interactive(
 
     def agent() -> str | None:
         job = api.get(f"/api/jobs/{job_id}").json()
-        return job["currentAgentId"] if job["status"] == "running" else None
+        agent_id = job["currentAgentId"] if job["status"] == "running" else None
+        # The agent is "starting" while its work tree is snapshotted, then its TUI starts.
+        if agent_id and api.get(f"/api/agents/{agent_id}").json()["status"] != "starting":
+            return str(agent_id)
+        return None
 
     agent_id: str = wait_until(agent, timeout=20, what="interactive agent started")
     return job_id, agent_id

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
 from tests.fakes.openai_server import ScriptedOpenAI, last_prompt
+from tests.support.jobs import wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 from tests.support.terminal_viewer import Viewer, tmux_alive
 
@@ -44,7 +44,11 @@ def start_codex_interactive(
 
     def agent() -> str | None:
         job = api.get(f"/api/jobs/{job_id}").json()
-        return job["currentAgentId"] if job["status"] == "running" else None
+        agent_id = job["currentAgentId"] if job["status"] == "running" else None
+        # The agent is "starting" while its work tree is snapshotted, then its TUI starts.
+        if agent_id and api.get(f"/api/agents/{agent_id}").json()["status"] != "starting":
+            return str(agent_id)
+        return None
 
     agent_id: str = wait_until(agent, timeout=START_SEC, what="interactive codex agent started")
     return script, job_id, agent_id

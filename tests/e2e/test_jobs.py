@@ -17,41 +17,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import wait_job
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import agents_of, create, group_alive, running_agent, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
-
-
-def create(api: httpx.Client, **body: Any) -> dict[str, Any]:
-    response = api.post("/api/jobs", json=body)
-    assert response.status_code == 201, response.text
-    job: dict[str, Any] = response.json()
-    return job
-
-
-def agents_of(api: httpx.Client, job_id: str) -> list[dict[str, Any]]:
-    agents: list[dict[str, Any]] = api.get("/api/agents", params={"jobId": job_id}).json()
-    return agents
-
-
-def running_agent(api: httpx.Client, job_id: str) -> dict[str, Any]:
-    def check() -> dict[str, Any] | None:
-        job = api.get(f"/api/jobs/{job_id}").json()
-        if job["status"] != "running" or not job["currentAgentId"]:
-            return None
-        agent: dict[str, Any] = api.get(f"/api/agents/{job['currentAgentId']}").json()
-        return agent if agent["pid"] else None
-
-    agent: dict[str, Any] = wait_until(check, timeout=30, what=f"job {job_id} running")
-    return agent
-
-
-def group_alive(pid: int) -> bool:
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_job_result_cost_turns_output_and_search(
@@ -148,9 +116,9 @@ def test_output_is_pushed_on_websocket(
 
 
 def test_priority_order_and_concurrency_cap(api: httpx.Client, model: ScriptedAnthropic) -> None:
-    assert api.put("/api/settings", json={"maxConcurrentAgents": 1}).json() == {
-        "maxConcurrentAgents": 1
-    }
+    assert (
+        api.put("/api/settings", json={"maxConcurrentAgents": 1}).json()["maxConcurrentAgents"] == 1
+    )
     slow = model.add_script("slow-cap", [{"text": "slow done", "delay": 2}])
     quick = model.add_script("quick-cap", [{"text": "quick done"}])
     first = create(api, description=f"first {slow}")

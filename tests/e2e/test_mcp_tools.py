@@ -8,40 +8,20 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import (
+    create,
+    group_alive,
+    output,
+    running_agent,
+    tool_results,
+    wait_job,
+    wait_tool_use,
+)
 from tests.support.podium_process import PODIUM_BIN, PodiumServer, wait_until
-
-
-def output(api: httpx.Client, job_id: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    for agent in api.get("/api/agents", params={"jobId": job_id}).json():
-        events += api.get(f"/api/agents/{agent['id']}/output").json()["events"]
-    return events
-
-
-def tool_results(api: httpx.Client, job_id: str) -> list[dict[str, Any]]:
-    return [e for e in output(api, job_id) if e["kind"] == "tool_result"]
-
-
-def wait_tool_use(api: httpx.Client, job_id: str, name: str) -> dict[str, Any]:
-    def check() -> dict[str, Any] | None:
-        return next(
-            (
-                e
-                for e in output(api, job_id)
-                if e["kind"] == "tool_use" and e["data"]["name"].endswith(name)
-            ),
-            None,
-        )
-
-    event: dict[str, Any] = wait_until(check, timeout=30, what=f"{name} called")
-    return event
 
 
 def test_notes_status_and_lock_tools_round_trip(

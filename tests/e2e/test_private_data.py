@@ -10,10 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_startup import serve
 from tests.fakes.anthropic_server import ScriptedAnthropic
-from tests.support.podium_process import PodiumServer
+from tests.support.jobs import wait_job
+from tests.support.podium_process import PodiumServer, serve
 
 TOKEN = "podium-auth-token-7f3a9c"
 

@@ -5,23 +5,28 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create, group_alive, running_agent
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import create, group_alive, running_agent, wait_job
 from tests.support.podium_process import PodiumServer, wait_until
 
 
 def test_agent_survives_server_kill_and_result_lands(
-    server: PodiumServer, model: ScriptedAnthropic
+    server: PodiumServer, model: ScriptedAnthropic, tmp_path: Path
 ) -> None:
+    # The agent's shell waits on a FIFO until the restarted server has re-attached to it (a
+    # fixed sleep raced the restart, which takes longer than that on a loaded machine).
+    release = tmp_path / "release"
+    os.mkfifo(release)
+    command = f"read line < {release}; echo survived-the-$line"
     marker = model.add_script(
         "survivor",
         [
-            {"tool": "Bash", "input": {"command": "sleep 8; echo survived-the-crash"}},
+            {"tool": "Bash", "input": {"command": command}},
             {"text": "outcome: {{last_result}}"},
         ],
     )
@@ -33,6 +38,8 @@ def test_agent_survives_server_kill_and_result_lands(
     server.start()
     with server.client() as api:
         assert api.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+        with release.open("w") as fifo:  # opens once the agent's shell reads it
+            fifo.write("crash\n")
         done = wait_job(api, job["id"])
         assert done["status"] == "done" and "survived-the-crash" in done["result"]
         after = api.get(f"/api/agents/{agent['id']}").json()

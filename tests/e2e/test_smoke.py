@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.conftest import wait_job
 from tests.fakes.anthropic_server import ScriptedAnthropic
+from tests.support.jobs import wait_job
 
 
 def test_job_runs_to_done(api: httpx.Client, model: ScriptedAnthropic) -> None:

@@ -3,37 +3,15 @@ clear line (never a traceback), and a healthy server describes itself (models, O
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import wait_job
-from tests.support.podium_process import PODIUM_BIN, PodiumServer, free_port
-
-
-def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run `podium serve` until it exits on its own (it must, quickly, for bad settings)."""
-    full_env = {
-        **os.environ,
-        "PODIUM_DATA_DIR": str(tmp_path / "data"),
-        "PORT": str(free_port()),
-        "MCP_PORT": str(free_port()),
-        **env,
-    }
-    return subprocess.run(
-        [str(PODIUM_BIN), "serve"],
-        cwd=tmp_path,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+from tests.support.jobs import wait_job
+from tests.support.podium_process import PodiumServer, serve
 
 
 @pytest.mark.parametrize(

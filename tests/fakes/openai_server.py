@@ -61,13 +61,14 @@ A step is a dict with any of these keys:
     ``{"status": 500, "type": "server_error", "message": "...", "times": N}``: answer with an
     HTTP error instead. With ``times`` only the first N requests reaching this step fail (to
     test retries); without it every one does. Codex retries 429/5xx itself (with backoff);
-    a 400 fails the turn.
+    a 400 fails the turn. ``headers`` and ``reset_in`` as for the Anthropic stand-in
+    (``retry-after`` and ``x-ratelimit-reset-requests``).
 
 Standalone: ``python -m tests.fakes.openai_server --port 0 --scripts FILE.json`` prints
 ``PORT=<n>`` as its first stdout line. ``POST /_scripts/NAME`` (JSON list of steps) adds a
 script at run time, ``GET /_requests`` returns the request log, ``DELETE /_requests`` clears it.
-(Scripts, the log, these endpoints and the streaming live in :mod:`podium.demo.scripted_http`,
-shared with the Anthropic stand-in.)
+(Scripts and the streaming live in :mod:`podium.demo.scripted_http`, shared with the Anthropic
+stand-in; the log, errors and these endpoints in :mod:`tests.fakes.scripted_controls`.)
 """
 
 from __future__ import annotations
@@ -78,19 +79,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from podium.demo.scripted_http import (
-    MARKER_RE,
-    Json,
-    RecordedRequest,
-    ScriptedHandler,
-    ScriptedServer,
-    Step,
-    chunks,
-    fill_placeholders,
-    new_id,
-    run_standalone,
-)
+from podium.demo.scripted_http import MARKER_RE, Json, Step, chunks, fill_placeholders, new_id
 from podium.demo.scripted_http import marker as marker  # re-exported: part of this API
+from tests.fakes.scripted_controls import ControlledHandler, ControlledServer, run_standalone
 
 DEFAULT_USAGE: dict[str, int] = {
     "input_tokens": 10,
@@ -415,7 +406,7 @@ def sse_events(response: Json) -> Iterator[Json]:
 # ---------------------------------------------------------------- the server
 
 
-class _Handler(ScriptedHandler):
+class _Handler(ControlledHandler):
     """The Responses API (with and without ``/v1``), plus the models list codex fetches."""
 
     request_id_header = "x-request-id"
@@ -427,14 +418,14 @@ class _Handler(ScriptedHandler):
         self.send_json(200, {"object": "list", "data": [], "models": []})
         return True
 
-    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
+    def api_post(self, path: str, body: Any) -> None:
         encoding = self.headers.get("Content-Encoding", "identity")
         if encoding != "identity":
             # Codex compresses request bodies only for OpenAI itself; say so rather than 404.
             message = f"the fake cannot read Content-Encoding {encoding!r}"
             self.send_json(415, {"error": {"type": "invalid_request_error", "message": message}})
         elif path in RESPONSES_PATHS and isinstance(body, dict):
-            self.answer(body, entry)
+            self.answer(body)
         else:
             self.not_found()
 
@@ -456,6 +447,11 @@ class _Handler(ScriptedHandler):
             }
         }
 
+    def reset_headers(self, reset_at: float) -> dict[str, str]:
+        """What the OpenAI API sends with a 429: seconds until the request limit resets."""
+        wait = max(0.0, reset_at - time.time())
+        return super().reset_headers(reset_at) | {"x-ratelimit-reset-requests": f"{wait:.0f}s"}
+
     def build_reply(self, step: Step, body: Json) -> Json:
         return build_response(step, body)
 
@@ -464,7 +460,7 @@ class _Handler(ScriptedHandler):
             yield event["type"], {**event, "sequence_number": number}
 
 
-class ScriptedOpenAI(ScriptedServer):
+class ScriptedOpenAI(ControlledServer):
     """The scripted Responses API server. Use as a context manager, or ``start()``/``stop()``."""
 
     handler_class = _Handler

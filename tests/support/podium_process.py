@@ -169,3 +169,23 @@ def init_git_repo(path: Path) -> Path:
     subprocess.run([*git, "-C", str(path), "add", "."], check=True)
     subprocess.run([*git, "-C", str(path), "commit", "-qm", "init"], check=True)
     return path
+
+
+def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `podium serve` until it exits on its own (it must, quickly, for bad settings)."""
+    full_env = {
+        **os.environ,
+        "PODIUM_DATA_DIR": str(tmp_path / "data"),
+        "PORT": str(free_port()),
+        "MCP_PORT": str(free_port()),
+        **env,
+    }
+    return subprocess.run(
+        [str(PODIUM_BIN), "serve"],
+        cwd=tmp_path,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )

@@ -366,3 +366,12 @@ def test_price() -> None:
     assert cached is not None and fresh is not None and 0 < cached < fresh
     assert PROVIDER.price("codex", usage) is None  # the CLI's default model: unknown
     assert PROVIDER.price("codex-no-such-model", usage) is None
+
+
+def test_plain_codex_is_the_default_model_setting() -> None:
+    provider = CodexProvider(default_model="gpt-5.3-codex")
+    argv = provider.command(_spec(model="codex"))
+    assert argv[argv.index("-m") + 1] == "gpt-5.3-codex"
+    assert "-m" not in CodexProvider(default_model="").command(_spec(model="codex"))
+    explicit = provider.command(_spec(model="codex-gpt-5.5"))
+    assert explicit[explicit.index("-m") + 1] == "gpt-5.5"

@@ -24,6 +24,7 @@ def test_initial_status() -> None:
         ("running", "waiting_user", True),
         ("waiting_user", "running", True),
         ("running", "done", True),
+        ("running", "scheduled", True),  # paused by a usage limit until it resets
         ("done", "queued", True),
         ("done", "running", False),
         ("cancelled", "done", False),

@@ -15,6 +15,7 @@ import { applyTheme, loadTheme, type Theme } from "./state/page/theme";
 import { Header, type ModalName } from "./views/Header";
 import { JobForm } from "./views/JobForm";
 import { JobGrid } from "./views/JobGrid";
+import { QueueBanner } from "./components/QueueBanner";
 import { JobPanel } from "./views/JobPanel";
 import { LocksView } from "./views/LocksView";
 import { NotesView } from "./views/NotesView";
@@ -230,6 +231,7 @@ export function App() {
             maxAgents={state.settings?.maxConcurrentAgents ?? null}
             archived={filter.archived}
           />
+          <QueueBanner />
           <JobGrid
             jobs={viewJobs}
             colorOf={colorOf}

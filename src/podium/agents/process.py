@@ -57,10 +57,8 @@ class AgentFiles:
             return ""
 
 
-def process_start_time(pid: int) -> float | None:
-    """The kernel's start time of pid (clock ticks since boot); None if it is gone.
-
-    With the pid it names one process for good: a reused pid has a different start time."""
+def _stat(pid: int) -> tuple[bytes, float] | None:
+    """(state, start time in clock ticks since boot) of pid, zombies too; None if no such pid."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             raw = handle.read()
@@ -68,9 +66,17 @@ def process_start_time(pid: int) -> float | None:
         return None
     # The command name (field 2) may contain spaces and parentheses; fields resume after ')'.
     fields = raw[raw.rindex(b")") + 2 :].split()
-    if fields[0] == b"Z":
+    return fields[0], float(fields[19])
+
+
+def process_start_time(pid: int) -> float | None:
+    """The kernel's start time of pid (clock ticks since boot); None if it is gone.
+
+    With the pid it names one process for good: a reused pid has a different start time."""
+    stat = _stat(pid)
+    if stat is None or stat[0] == b"Z":
         return None
-    return float(fields[19])
+    return stat[1]
 
 
 def is_same_process(pid: int | None, start_time: float | None) -> bool:
@@ -107,8 +113,15 @@ def spawn(
         )
 
 
-def signal_group(pid: int, sig: signal.Signals) -> bool:
-    """Signal the agent's whole process group (the shim leads it). False if it is gone."""
+def signal_group(pid: int, start_time: float | None, sig: signal.Signals) -> bool:
+    """Signal the agent's whole process group, which the shim (pid, started at start_time)
+    leads. False if nothing was signalled: the group is gone, or pid now names another
+    process (reused), whose group is never ours. A leader that has ended (a zombie, or no
+    process at all) still lets its group be signalled: the kernel gives out no pid that is
+    still some group's id, so while members linger the group is ours."""
+    stat = _stat(pid)
+    if stat is not None and stat[1] != start_time:
+        return False
     try:
         os.killpg(pid, sig)
     except (ProcessLookupError, PermissionError):

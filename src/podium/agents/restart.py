@@ -8,9 +8,13 @@ from collections.abc import Callable
 
 from sqlalchemy import RowMapping
 
-from podium.agents.process import ExitWatch, is_same_process
-from podium.agents.providers.base import Usage
-from podium.agents.stream import StreamState
+from podium.agents import repository
+from podium.agents.health import HealthMonitor, limits_of
+from podium.agents.process import AgentFiles, ExitWatch, is_same_process
+from podium.agents.providers.base import Provider, Usage
+from podium.agents.stream import AgentStream, StreamState
+from podium.db.engine import Database
+from podium.events import EventBus
 
 
 def saved_stream_state(row: RowMapping) -> StreamState:
@@ -32,12 +36,14 @@ def saved_stream_state(row: RowMapping) -> StreamState:
 
 
 def watch_if_alive(
-    loop: asyncio.AbstractEventLoop, row: RowMapping, on_exit: Callable[[int | None], None]
+    loop: asyncio.AbstractEventLoop,
+    pid: int | None,
+    start_time: float | None,
+    on_exit: Callable[[int | None], None],
 ) -> ExitWatch | None:
     """An exit watch on the agent's process if it still runs: same pid and same start time,
     never a bare pid, which the system may have given to another process since."""
-    pid, start_time = row["pid"], row["process_start_time"]
-    if not is_same_process(pid, start_time):
+    if pid is None or not is_same_process(pid, start_time):
         return None
     try:
         watch = ExitWatch(loop, pid, on_exit)
@@ -48,3 +54,42 @@ def watch_if_alive(
         watch.close()
         return None
     return watch
+
+
+def stream_of(
+    agent_id: str,
+    job_id: str,
+    files: AgentFiles,
+    provider: Provider,
+    db: Database,
+    bus: EventBus,
+    state: StreamState | None = None,
+) -> AgentStream:
+    """The stream of a run nobody follows any more: one that ended while the server was down
+    (drain it to the end), or one that never started."""
+    return AgentStream(
+        agent_id=agent_id,
+        job_id=job_id,
+        log_path=files.log,
+        provider=provider,
+        db=db,
+        bus=bus,
+        state=state if state is not None else StreamState(),
+    )
+
+
+def watch_health_again(
+    health: HealthMonitor, db: Database, row: RowMapping, state: StreamState
+) -> bool:
+    """Health checks resume where they stood; True when the row's stored warnings no longer
+    hold (they should be cleared)."""
+    with db.read() as conn:
+        last_output_at = repository.last_output_at(conn, row["id"])
+    health.watch(
+        row["id"],
+        limits_of(row),
+        last_output_at=last_output_at,
+        num_turns=state.num_turns,
+        cost_usd=state.cost_usd,
+    )
+    return bool(row["warnings"]) and not health.warnings(row["id"])

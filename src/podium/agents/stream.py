@@ -6,12 +6,12 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exc, func, select
 
 from podium.agents import repository
 from podium.agents.providers.base import AgentEvent, ParsedLine, Provider, RunResult, Usage
@@ -24,6 +24,13 @@ from podium.ids import now
 log = logging.getLogger(__name__)
 
 READ_CHUNK = 4 * 1024 * 1024
+# A line longer than a chunk (a tool result of a large file, a long final answer) is read whole
+# with larger reads: cut, its pieces would parse as raw text and a result line's verdict and
+# usage would be lost. Only past this size is a line cut rather than waited for.
+MAX_LINE = 64 * 1024 * 1024
+# Tries of one chunk's write in `drain()` (an agent's exit, a restart's catch-up) before the
+# error is raised; each waits out the database's busy timeout first.
+DRAIN_ATTEMPTS = 3
 
 
 def read_at(path: Path, offset: int, limit: int) -> bytes:
@@ -50,8 +57,10 @@ class Batch:
     published: list[StreamedEvent] = field(default_factory=list)
     stats_changed: bool = False
     more: bool = False
-    # The stream's position and stats once these events are in: stored with them, so a
-    # restart resumes exactly after the last stored event even while the next chunk is parsed.
+    # The stream's state once these events are in, and its position and stats as stored with
+    # them: the stream adopts the state only once they are committed, so a failed write loses
+    # nothing (the chunk is read again from the log) and never leaves a gap in `seq`.
+    state: StreamState | None = None
     position: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,10 +76,29 @@ class StreamState:
     num_turns: int = 0
     cost_usd: float = 0.0
     result: RunResult | None = None
-    seen_usage_keys: set[str] = field(default_factory=set)
+    # Usage keys already counted, oldest first. One dict is shared by a state and the copies
+    # parsed ahead of it (copying it for every chunk cost a quarter of a catch-up's time):
+    # their keys go in after its own, and `keys_counted` says how many are this state's, so
+    # the keys of a chunk that was not stored can be dropped again (`forget_later_keys`).
+    seen_usage_keys: dict[str, None] = field(default_factory=dict)
+    keys_counted: int = 0
     # What the session had used before this agent (for `usage_is_total` lines); None until the
     # first total arrives. Not stored: it is read from the database again after a restart.
     usage_baseline: Usage | None = None
+
+    def copy(self) -> StreamState:
+        """A copy to parse the next chunk into (Usage is mutated in place)."""
+        return replace(self, usage=replace(self.usage))
+
+    def count_key(self, key: str) -> None:
+        self.seen_usage_keys[key] = None
+        self.keys_counted = len(self.seen_usage_keys)
+
+    def forget_later_keys(self) -> None:
+        """Drop the keys that copies parsed after this state added: they were not stored."""
+        keys = self.seen_usage_keys
+        while len(keys) > self.keys_counted:
+            keys.popitem()
 
 
 class AgentStream:
@@ -108,62 +136,116 @@ class AgentStream:
         self._db = db
         self._bus = bus
         self._on_cost = on_cost
+        self.orphaned = False  # see check_orphaned()
 
     def drain(self, *, final: bool = False) -> None:
         """Read, store and publish everything new, one chunk per transaction. A backlog of
         several chunks (a restart's catch-up) is pipelined: while one chunk is written on a
         worker thread (sqlite releases the GIL), the next is parsed here. Events are still
-        published in order, each chunk only after its commit."""
+        published in order, each chunk only after its commit. A write that fails is tried
+        again (DRAIN_ATTEMPTS in all) before the error is raised, with nothing adopted."""
+        try:
+            self._drain(final)
+        except BaseException:
+            self.not_stored()
+            raise
+
+    def _drain(self, final: bool) -> None:
         batch = self.collect(final=final)
         if batch is None:
             return
         if not batch.more:
             self._write(batch)
-            self.announce(batch)
+            self.committed(batch)
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="podium-drain") as writer:
             current: Batch | None = batch
             while current is not None:
                 writing = writer.submit(self._write, current)
-                following = self.collect(final=final) if current.more else None
+                following = self.collect(final=final, after=current) if current.more else None
                 writing.result()
-                self.announce(current)
+                self.committed(current)
                 current = following
 
     def _write(self, batch: Batch) -> None:
-        with self._db.write() as conn:
-            self.store(conn, batch)
+        for attempt in range(1, DRAIN_ATTEMPTS + 1):
+            if self.orphaned:
+                return
+            try:
+                with self._db.write() as conn:
+                    self.store(conn, batch)
+                return
+            except exc.IntegrityError:
+                if not self.check_orphaned():
+                    raise
+            except exc.DBAPIError:
+                if attempt == DRAIN_ATTEMPTS:
+                    raise
+                log.warning("storing output of agent %s failed; trying again", self.agent_id)
 
-    def collect(self, *, final: bool = False) -> Batch | None:
-        """Parse the next chunk of complete lines (at most READ_CHUNK bytes) into a batch and
-        advance the in-memory state; None when there is nothing new. The caller stores it, so
-        many agents' batches can share one transaction (group commit)."""
-        chunk = read_at(self.log_path, self.state.offset, READ_CHUNK)
-        if not chunk:
-            return None
-        end = chunk.rfind(b"\n")
-        if final and len(chunk) < READ_CHUNK:
-            take = len(chunk)  # the process is gone: an unterminated line is complete
-        elif end >= 0:
-            take = end + 1
-        elif len(chunk) == READ_CHUNK:
-            take = len(chunk)  # one over-long line: cut it rather than stall
-        else:
-            return None  # a partial line: wait for the rest
-        batch = self._parse_lines(chunk[:take].splitlines())
-        self.state.offset += take
-        batch.more = len(chunk) == READ_CHUNK
-        batch.position = self.stream_values()
+    def check_orphaned(self) -> bool:
+        """True (and from now on) when the agent's row is gone, as when its job is deleted
+        while it runs: its output can no longer be stored, but it is still read (for the
+        result and usage its exit is judged by) and adopted, so the exit goes through."""
+        if not self.orphaned:
+            with self._db.read() as conn:
+                self.orphaned = repository.get(conn, self.agent_id) is None
+            if self.orphaned:
+                log.warning("agent %s has no row any more; its output is dropped", self.agent_id)
+        return self.orphaned
+
+    def collect(self, *, final: bool = False, after: Batch | None = None) -> Batch | None:
+        """Parse the next chunk of complete lines (READ_CHUNK bytes, more for one long line)
+        into a batch; None when there is nothing new. The stream's own state is left as it is:
+        `committed()` adopts the batch's once the caller has stored it (several agents' batches
+        may share one transaction, group commit). AFTER is a batch not yet committed to
+        continue from."""
+        base = after.state if after is not None and after.state is not None else self.state
+        limit = READ_CHUNK
+        while True:
+            chunk = read_at(self.log_path, base.offset, limit)
+            if not chunk:
+                return None
+            end = chunk.rfind(b"\n")
+            whole_file = len(chunk) < limit
+            if final and whole_file:
+                take = len(chunk)  # the process is gone: an unterminated line is complete
+            elif end >= 0:
+                take = end + 1
+            elif whole_file:
+                return None  # a partial line: wait for the rest
+            elif limit < MAX_LINE:
+                limit = min(limit * 2, MAX_LINE)  # one long line: read on to its end
+                continue
+            else:
+                take = len(chunk)  # a line past MAX_LINE: cut it rather than stall
+            break
+        state = base.copy()
+        batch = self._parse_lines(state, chunk[:take].splitlines())
+        state.offset += take
+        batch.more = not whole_file
+        batch.state = state
+        batch.position = stream_values(state)
         return batch
 
-    def _parse_lines(self, lines: list[bytes]) -> Batch:
-        state = self.state
+    def not_stored(self) -> None:
+        """The batches collected since the last commit were not stored: forget them."""
+        self.state.forget_later_keys()
+
+    def committed(self, batch: Batch) -> None:
+        """The batch is stored (or its agent's row is gone): adopt its state, then publish."""
+        if batch.state is not None:
+            self.state = batch.state
+        if not self.orphaned:
+            self.announce(batch)
+
+    def _parse_lines(self, state: StreamState, lines: list[bytes]) -> Batch:
         ts = now()
         batch = Batch()
         for raw in lines:
             if not raw.strip():
                 continue
-            for event in self._parse(raw):
+            for event in self._parse(state, raw):
                 if event is None:
                     batch.stats_changed = True
                     continue
@@ -179,22 +261,6 @@ class AgentStream:
     def store(self, conn: Connection, batch: Batch) -> None:
         store_batches(conn, [(self, batch)])
 
-    def stream_values(self) -> dict[str, Any]:
-        """The agents-row columns that let a restarted server resume this stream."""
-        state = self.state
-        return {
-            "log_offset": state.offset,
-            "next_seq": state.next_seq,
-            "session_id": state.session_id,
-            "model": state.model,
-            "num_turns": state.num_turns,
-            "input_tokens": state.usage.input_tokens,
-            "output_tokens": state.usage.output_tokens,
-            "cache_read_tokens": state.usage.cache_read_tokens,
-            "cache_write_tokens": state.usage.cache_write_tokens,
-            "cost_usd": state.cost_usd,
-        }
-
     def announce(self, batch: Batch) -> None:
         """Publish a stored batch; only after the commit, so listeners never see unsaved events."""
         if batch.published:
@@ -204,7 +270,7 @@ class AgentStream:
             if self._on_cost is not None:
                 self._on_cost(self.state.cost_usd)
 
-    def _parse(self, raw: bytes) -> list[AgentEvent | None]:
+    def _parse(self, state: StreamState, raw: bytes) -> list[AgentEvent | None]:
         """Events to store; a None entry means the agent's stats changed."""
         try:
             line = orjson.loads(raw)
@@ -214,7 +280,6 @@ class AgentStream:
         if not isinstance(line, dict):
             return [AgentEvent("raw", "", {"line": line})]
         parsed = self.provider.parse_line(line)
-        state = self.state
         out: list[AgentEvent | None] = list(parsed.events)
         if parsed.session_id and parsed.session_id != state.session_id:
             state.session_id = parsed.session_id
@@ -224,11 +289,11 @@ class AgentStream:
             state.num_turns += parsed.model_turns
             out.append(None)
         if parsed.usage is not None and parsed.usage_is_total:
-            self._apply_total(parsed, parsed.usage)
+            self._apply_total(state, parsed, parsed.usage)
             out.append(None)
         elif parsed.usage is not None and parsed.usage_key not in state.seen_usage_keys:
             if parsed.usage_key is not None:
-                state.seen_usage_keys.add(parsed.usage_key)
+                state.count_key(parsed.usage_key)
             state.usage.add(parsed.usage)
             if parsed.turn_completed:
                 state.num_turns += 1
@@ -248,11 +313,10 @@ class AgentStream:
             out.append(None)
         return out
 
-    def _apply_total(self, parsed: ParsedLine, total: Usage) -> None:
+    def _apply_total(self, state: StreamState, parsed: ParsedLine, total: Usage) -> None:
         """The agent's usage and cost from a session total; see the class docstring."""
-        state = self.state
         if state.usage_baseline is None:
-            state.usage_baseline = self._session_usage_before()
+            state.usage_baseline = self._session_usage_before(state.session_id)
         base = state.usage_baseline
         state.usage = Usage(
             max(0, total.input_tokens - base.input_tokens),
@@ -262,15 +326,15 @@ class AgentStream:
         )
         if parsed.turn_completed and parsed.usage_key not in state.seen_usage_keys:
             state.num_turns += 1
-        if parsed.usage_key is not None:
-            state.seen_usage_keys.add(parsed.usage_key)
+        if parsed.usage_key is not None and parsed.usage_key not in state.seen_usage_keys:
+            state.count_key(parsed.usage_key)
         priced = self.provider.price(parsed.model or state.model, state.usage)
         if priced is not None:
             state.cost_usd = priced
 
-    def _session_usage_before(self) -> Usage:
+    def _session_usage_before(self, session_id: str | None) -> Usage:
         """Usage recorded for the other agents of this agent's session (zero for a new one)."""
-        if not self.state.session_id:
+        if not session_id:
             return Usage()
         query = select(
             func.coalesce(func.sum(agents.c.input_tokens), 0),
@@ -278,7 +342,7 @@ class AgentStream:
             func.coalesce(func.sum(agents.c.cache_read_tokens), 0),
             func.coalesce(func.sum(agents.c.cache_write_tokens), 0),
         ).where(
-            agents.c.session_id == self.state.session_id,
+            agents.c.session_id == session_id,
             agents.c.provider == self.provider.name,
             agents.c.id != self.agent_id,
         )
@@ -306,3 +370,19 @@ def store_batches(conn: Connection, batches: list[tuple[AgentStream, Batch]]) ->
     streamed at once."""
     repository.insert_events(conn, [row for _, batch in batches for row in batch.rows])
     repository.save_streams(conn, [(stream.agent_id, batch.position) for stream, batch in batches])
+
+
+def stream_values(state: StreamState) -> dict[str, Any]:
+    """The agents-row columns that let a restarted server resume a stream from STATE."""
+    return {
+        "log_offset": state.offset,
+        "next_seq": state.next_seq,
+        "session_id": state.session_id,
+        "model": state.model,
+        "num_turns": state.num_turns,
+        "input_tokens": state.usage.input_tokens,
+        "output_tokens": state.usage.output_tokens,
+        "cache_read_tokens": state.usage.cache_read_tokens,
+        "cache_write_tokens": state.usage.cache_write_tokens,
+        "cost_usd": state.cost_usd,
+    }

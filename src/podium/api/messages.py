@@ -23,6 +23,7 @@ from podium.coordination.notes import NoteDeleted, NoteUpdated
 from podium.coordination.questions import QuestionAnswered, QuestionCreated, QuestionExpired
 from podium.coordination.status import JobStatusReported
 from podium.events import Message
+from podium.jobs.gates import QueueUpdated
 from podium.jobs.schemas import Job, JobDeleted, JobUpdated
 from podium.projects.service import (
     ProjectDeleted,
@@ -101,7 +102,8 @@ ServerMessage = Annotated[
     | LockAcquired
     | LockReleased
     | LockViolation
-    | SettingsUpdated,
+    | SettingsUpdated
+    | QueueUpdated,
     Field(discriminator="type"),
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlalchemy import select
@@ -14,9 +14,22 @@ from podium.db.tables import settings as settings_table
 from podium.events import EventBus, Message
 from podium.schemas import ApiModel
 
+UsdCap = Annotated[float, Field(ge=0, le=1_000_000)]
+
 
 class AppSettings(ApiModel):
     max_concurrent_agents: int = Field(20, ge=1, le=1000)
+    # Spend per day (server's local day, what agents started that day cost): when reached, no
+    # more jobs start that day (podium.jobs.gates). 0 means no cap.
+    daily_spend_cap_usd: UsdCap = 0.0
+    # The same per project id; a project missing here (or at 0) has no cap of its own.
+    project_daily_spend_caps_usd: dict[str, UsdCap] = Field(default_factory=dict, max_length=1000)
+    # Dispatch waits while one more agent would not fit (podium.jobs.resources): memory one
+    # agent needs (a Claude agent is ~275 MB RSS), the free-disk floor, the 1-minute load per
+    # CPU ceiling (0: none).
+    agent_memory_mb: int = Field(275, ge=0, le=1_000_000)
+    min_free_disk_mb: int = Field(1024, ge=0, le=100_000_000)
+    max_load_per_cpu: float = Field(10.0, ge=0, le=1000)
 
 
 class SettingsUpdated(Message):
@@ -26,6 +39,11 @@ class SettingsUpdated(Message):
 
 class AppSettingsPatch(ApiModel):
     max_concurrent_agents: int | None = Field(None, ge=1, le=1000)
+    daily_spend_cap_usd: UsdCap | None = None
+    project_daily_spend_caps_usd: dict[str, UsdCap] | None = Field(None, max_length=1000)
+    agent_memory_mb: int | None = Field(None, ge=0, le=1_000_000)
+    min_free_disk_mb: int | None = Field(None, ge=0, le=100_000_000)
+    max_load_per_cpu: float | None = Field(None, ge=0, le=1000)
 
 
 class AppSettingsService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from sqlalchemy import select, update
@@ -13,7 +14,11 @@ from podium.events import EventBus, IdRef, Message, wait_for
 from podium.ids import new_id, now, to_datetime
 from podium.jobs import repository as jobs_repository
 from podium.jobs.states import JobStatus
+from podium.jobs.transitions import StatusWriter
 from podium.schemas import ApiModel, Text
+
+# What an expired question leaves on its job (status message and reason) until it is answered.
+EXPIRED = "question expired: answer to resume"
 
 
 class Question(ApiModel):
@@ -47,10 +52,17 @@ class AnswerBody(ApiModel):
 
 
 class QuestionService:
-    def __init__(self, db: Database, bus: EventBus, publish_job: Any) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: EventBus,
+        writer: StatusWriter,
+        continue_job: Callable[[str, str], None],
+    ) -> None:
         self._db = db
         self._bus = bus
-        self._publish_job = publish_job
+        self._writer = writer
+        self._continue_job = continue_job
 
     def list(self, status: str | None = None, job_id: str | None = None) -> list[Question]:
         query = select(questions).order_by(questions.c.created_at)
@@ -77,8 +89,8 @@ class QuestionService:
         if not question.strip():
             raise InvalidInput("question must not be empty", field="question")
         question_id = new_id("q")
-        with self._db.write() as conn:
-            conn.execute(
+        with self._writer.write() as change:
+            change.conn.execute(
                 questions.insert().values(
                     id=question_id,
                     job_id=job_id,
@@ -88,10 +100,15 @@ class QuestionService:
                     created_at=now(),
                 )
             )
-            self._set_job_status(conn, job_id, JobStatus.RUNNING, JobStatus.WAITING_USER)
+            change.set_status(
+                job_id,
+                JobStatus.WAITING_USER,
+                reason="waiting for the user's answer",
+                expect=(JobStatus.RUNNING,),
+            )
+            change.touch(job_id)
         asked = self.get(question_id)
         self._bus.publish(QuestionCreated(data=asked))
-        self._publish_job(job_id)
 
         def answered_question() -> Question | None:
             current = self.get(question_id)
@@ -105,28 +122,52 @@ class QuestionService:
                 timeout=timeout_sec,
             )
         finally:
-            still_open = self._close_unanswered(question_id, "expired")
-            with self._db.write() as conn:
-                self._set_job_status(conn, job_id, JobStatus.WAITING_USER, JobStatus.RUNNING)
-            self._publish_job(job_id)
+            still_open = self._close_unanswered(question_id)
+            with self._writer.write() as change:
+                change.set_status(
+                    job_id,
+                    JobStatus.RUNNING,
+                    reason=EXPIRED if still_open else None,
+                    expect=(JobStatus.WAITING_USER,),
+                )
+                change.touch(job_id)
         if answered is None or still_open:
             return f"No answer from the user within {timeout_sec:g} seconds."
         return answered.answer or ""
 
     def answer(self, question_id: str, answer: str) -> Question:
+        """Answer a pending question, or one that expired: then the answer is recorded and the
+        job's session continues with it (podium.jobs.service.JobService.continue_when_able)."""
         if not answer.strip():
             raise InvalidInput("answer must not be empty", field="answer")
-        with self._db.write() as conn:
-            changed = conn.execute(
+        with self._writer.write() as change:
+            row = (
+                change.conn.execute(select(questions).where(questions.c.id == question_id))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound(f"question {question_id} not found")
+            if row["status"] not in ("pending", "expired"):
+                raise Conflict(f"question {question_id} is {row['status']}, not pending")
+            change.conn.execute(
                 update(questions)
-                .where(questions.c.id == question_id, questions.c.status == "pending")
+                .where(questions.c.id == question_id)
                 .values(status="answered", answer=answer, answered_at=now())
-            ).rowcount
-        if not changed:
-            current = self.get(question_id)
-            raise Conflict(f"question {question_id} is {current.status}, not pending")
+            )
+            expired = row["status"] == "expired"
+            job = jobs_repository.get(change.conn, row["job_id"])
+            if expired and job is not None and job["expired_question_id"] == question_id:
+                message = None if job["status_message"] == EXPIRED else job["status_message"]
+                jobs_repository.update_fields(
+                    change.conn, row["job_id"], expired_question_id=None, status_message=message
+                )
+                change.touch(row["job_id"])
         answered = self.get(question_id)
         self._bus.publish(QuestionAnswered(data=answered))
+        if expired:
+            said = f'The user answered your question "{row["question"]}": {answer}'
+            self._continue_job(row["job_id"], said)
         return answered
 
     def expire_for_agent(self, agent_id: str) -> None:
@@ -141,24 +182,30 @@ class QuestionService:
                 )
             ]
         for question_id in ids:
-            self._close_unanswered(question_id, "expired")
+            self._close_unanswered(question_id)
 
-    def _close_unanswered(self, question_id: str, status: str) -> bool:
-        with self._db.write() as conn:
-            changed = conn.execute(
+    def _close_unanswered(self, question_id: str) -> bool:
+        """Expire a pending question; its job is marked so a person sees the answer it waits
+        for (the answer can still be given, and resumes the job)."""
+        with self._writer.write() as change:
+            job_id = change.conn.execute(
+                select(questions.c.job_id).where(
+                    questions.c.id == question_id, questions.c.status == "pending"
+                )
+            ).scalar()
+            if job_id is None:
+                return False
+            change.conn.execute(
                 update(questions)
-                .where(questions.c.id == question_id, questions.c.status == "pending")
-                .values(status=status, answered_at=now())
-            ).rowcount
-        if changed:
-            self._bus.publish(QuestionExpired(data=IdRef(id=question_id)))
-        return bool(changed)
-
-    @staticmethod
-    def _set_job_status(conn: Any, job_id: str, old: JobStatus, new: JobStatus) -> None:
-        job = jobs_repository.get(conn, job_id)
-        if job is not None and job["status"] == old:
-            jobs_repository.update_fields(conn, job_id, status=new)
+                .where(questions.c.id == question_id)
+                .values(status="expired", answered_at=now())
+            )
+            jobs_repository.update_fields(
+                change.conn, job_id, expired_question_id=question_id, status_message=EXPIRED
+            )
+            change.touch(job_id)
+        self._bus.publish(QuestionExpired(data=IdRef(id=question_id)))
+        return True
 
 
 def _schema(row: Any) -> Question:

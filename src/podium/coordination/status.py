@@ -7,13 +7,16 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
+from podium.agents import repository as agents_repository
 from podium.db.engine import Database
 from podium.db.tables import job_status_updates
 from podium.errors import Conflict, InvalidInput
 from podium.events import EventBus, Message
 from podium.ids import now
 from podium.jobs import repository as jobs_repository
+from podium.jobs.judgement import FINISHED
 from podium.jobs.states import ACTIVE, JobStatus
+from podium.jobs.transitions import StatusWriter
 from podium.schemas import ApiModel
 
 MAX_STATUS = 2000
@@ -41,13 +44,13 @@ class JobReports:
         self,
         db: Database,
         bus: EventBus,
-        publish_job: Callable[[str], None],
+        writer: StatusWriter,
         stop_agent: Callable[[str, str, str], Any],
         schedule: Callable[[float, Callable[[], Any]], Any],
     ) -> None:
         self._db = db
         self._bus = bus
-        self._publish_job = publish_job
+        self._writer = writer
         self._stop_agent = stop_agent
         self._schedule = schedule
 
@@ -69,7 +72,7 @@ class JobReports:
                 data=JobStatusUpdate(job_id=job_id, agent_id=agent_id, message=message, ts=stamp)
             )
         )
-        self._publish_job(job_id)
+        self._writer.publish_id(job_id)
 
     def history(self, job_id: str) -> list[StatusUpdate]:
         query = (
@@ -84,7 +87,9 @@ class JobReports:
             ]
 
     def finish(self, *, job_id: str, agent_id: str, result: str | None) -> None:
-        """Mark the job done with the agent's own result, then stop the agent gracefully."""
+        """Record the agent's own result and stop the agent gracefully. The job is then judged
+        like any run that ends (checks, retry policy, repeat, worktree), with this result; it is
+        stored on the agent row so a restart before the exit judges with it too."""
         with self._db.write() as conn:
             job = jobs_repository.get(conn, job_id)
             if job is None or JobStatus(job["status"]) not in ACTIVE:
@@ -92,16 +97,8 @@ class JobReports:
                 raise Conflict(f"job {job_id} is {state}; only a running job can be finished")
             if job["current_agent_id"] != agent_id:
                 raise Conflict(f"agent {agent_id} is not the agent running job {job_id}")
-            jobs_repository.update_fields(
-                conn,
-                job_id,
-                status=JobStatus.DONE,
-                status_reason="finished by the agent",
-                result=result,
-                finished_at=now(),
-            )
-        self._publish_job(job_id)
+            agents_repository.update_fields(conn, agent_id, reported_result=result or "")
         self._schedule(
             FINISH_GRACE_SEC,
-            lambda: self._stop_agent(agent_id, "finished", "finished by the agent"),
+            lambda: self._stop_agent(agent_id, FINISHED, "finished by the agent"),
         )

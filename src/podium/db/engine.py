@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,19 +18,20 @@ class Database:
     """Owns the engine. `write()` opens a BEGIN IMMEDIATE transaction so two writers never
     deadlock on a lock upgrade; `read()` opens a plain deferred one."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout_sec: float = 10.0) -> None:
+        """BUSY_TIMEOUT_SEC: how long a statement waits for another connection's lock."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.engine: Engine = create_engine(
             f"sqlite:///{path.resolve()}",
-            connect_args={"check_same_thread": False, "timeout": 10},
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_sec},
             pool_size=8,
             max_overflow=8,
             # A failed statement's message leaves out its values: they can be agent output or
             # a credential's hash, and such messages reach the log (and Sentry, when set).
             hide_parameters=True,
         )
-        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "connect", functools.partial(_on_connect, busy_timeout_sec))
         event.listen(self.engine, "begin", _on_begin)
 
     def migrate(self, *, in_child: bool = False) -> None:
@@ -59,7 +61,7 @@ class Database:
         self.engine.dispose()
 
 
-def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(busy_timeout_sec: float, dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling is not usable).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
@@ -69,7 +71,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # index rewrites the same pages again and again, and each checkpoint copies them anew.
     cur.execute("PRAGMA wal_autocheckpoint=16000")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_sec * 1000)}")
     cur.close()
 
 

@@ -52,6 +52,11 @@ jobs = Table(
     # complex | unavailable (0009).
     Column("model_classification", Text),
     Column("failure_kind", Text),  # podium.jobs.failures.FailureKind of a failed job (0010)
+    # Why the dispatcher holds this pending job, and until when if that is known
+    # (podium.jobs.gates); how often a usage limit paused it in a row (podium.jobs.limits) (0011).
+    Column("hold_reason", Text),
+    Column("held_until", Float),
+    Column("limit_pauses", Integer, nullable=False, default=0),
     Column("work_dir", Text, nullable=False),
     Column("max_turns", Integer),
     Column("stop_mode", Text),
@@ -73,6 +78,7 @@ jobs = Table(
     Column("attempt", Integer, nullable=False, default=1),
     Column("cost_usd", Float, nullable=False, default=0.0),
     Column("pr_url", Text),
+    Column("expired_question_id", Text),  # a question that expired unanswered (0011)
     Column("flagged", Boolean, nullable=False, default=False),
     Column("archived", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
@@ -115,6 +121,8 @@ agents = Table(
     Column("activity", Text),  # interactive agents: busy | idle | waiting (0003)
     Column("max_turns", Integer),  # the run's turn cap, either provider (0008)
     Column("warnings", JSON),  # health warnings while running: [{kind, message, since}] (0008)
+    Column("reported_result", Text),  # what the agent gave finish_job (0011)
+    Column("outcome", JSON),  # how the run ended, stored before it is judged (0011)
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),
@@ -206,4 +214,18 @@ lock_history = Table(
     Column("acquired_at", Float, nullable=False),
     Column("released_at", Float),
     Index("ix_lock_history_path", "path"),
+)
+
+# A domain event handler that kept failing after its retries (podium.domain_events, 0011).
+handler_failures = Table(
+    "handler_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event", Text, nullable=False),
+    Column("handler", Text, nullable=False),
+    Column("job_id", Text),
+    Column("agent_id", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("ts", Float, nullable=False),
 )

@@ -2,7 +2,8 @@
 
 Why: end-to-end tests and ``podium serve --demo`` run the real ``claude`` binary, which needs a
 model. This server plays the model from a script, deterministically, on loopback, with no
-network or key. (The tests import it as ``tests.fakes.anthropic_server``, a re-export.)
+network or key. The tests' ``tests.fakes.anthropic_server`` adds what only tests use: scripted
+errors, the request log, control endpoints and running standalone.
 
 How a request is answered:
 
@@ -34,12 +35,6 @@ A step is a dict with any of these keys:
 ``usage``
     ``{"input_tokens", "output_tokens", "cache_read_input_tokens",
     "cache_creation_input_tokens"}``, reported in ``message_start`` and ``message_delta``.
-``error``
-    ``{"status": 529, "type": "overloaded_error", "message": "...", "times": N}``: answer
-    with an HTTP error instead. With ``times`` only the first N requests reaching this step
-    fail (to test retries); without it every one does. Claude Code retries 429/5xx/529
-    itself; a 400 ``invalid_request_error`` fails fast.
-
 ``classify`` / ``classify_delay`` (first step only)
     What Podium's model classifier is told (``"simple"``, ``"medium"``, ``"complex"``), after
     that many seconds. Calls carrying the ``x-podium-helper`` header are answered from these and
@@ -48,11 +43,8 @@ A step is a dict with any of these keys:
 
 ``stop_reason`` is ``tool_use`` when the step calls tools, else ``end_turn``.
 
-Standalone: ``python -m podium.demo.scripted_anthropic --port 0 --scripts FILE.json`` prints
-``PORT=<n>`` as its first stdout line. ``POST /_scripts/NAME`` (JSON list of steps) adds a
-script at run time, ``GET /_requests`` returns the request log, ``DELETE /_requests`` clears it.
-(Scripts, the log, these endpoints and the streaming live in :mod:`podium.demo.scripted_http`,
-shared with the tests' OpenAI Responses stand-in.)
+(Scripts and the streaming live in :mod:`podium.demo.scripted_http`, shared with the tests'
+OpenAI Responses stand-in.)
 """
 
 from __future__ import annotations
@@ -69,12 +61,10 @@ from podium.demo.scripted_http import (
     chunks,
     fill_placeholders,
     new_id,
-    run_standalone,
 )
 
 # Re-exported (``X as X``): the demo scenario and the tests import them from here.
 from podium.demo.scripted_http import Json as Json
-from podium.demo.scripted_http import RecordedRequest as RecordedRequest
 from podium.demo.scripted_http import Step as Step
 from podium.demo.scripted_http import marker as marker
 from podium.jobs.classify import HELPER_HEADER
@@ -256,16 +246,16 @@ def sse_events(message: Json) -> Iterator[tuple[str, Json]]:
 # ---------------------------------------------------------------- the server
 
 
-class _Handler(ScriptedHandler):
+class MessagesHandler(ScriptedHandler):
     """The Messages API: ``/v1/messages`` plays the script, ``count_tokens`` estimates."""
 
     request_id_header = "request-id"
 
-    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
+    def api_post(self, path: str, body: Any) -> None:
         if path == MESSAGES_PATH and isinstance(body, dict) and self.headers.get(HELPER_HEADER):
             self.answer_helper(body)
         elif path == MESSAGES_PATH and isinstance(body, dict):
-            self.answer(body, entry)
+            self.answer(body)
         elif path == "/v1/messages/count_tokens" and isinstance(body, dict):
             # Rough but stable: the CLI only uses it for context-size heuristics.
             self.send_json(200, {"input_tokens": max(1, len(json.dumps(body)) // 4)})
@@ -284,15 +274,6 @@ class _Handler(ScriptedHandler):
         error = {"type": "not_found_error", "message": f"no such endpoint: {self.path}"}
         self.send_json(404, {"type": "error", "error": error})
 
-    def error_payload(self, error: Json) -> Json:
-        return {
-            "type": "error",
-            "error": {
-                "type": error.get("type", "api_error"),
-                "message": error.get("message", "scripted error"),
-            },
-        }
-
     def build_reply(self, step: Step, body: Json) -> Json:
         return build_message(step, body)
 
@@ -304,9 +285,8 @@ class ScriptedAnthropic(ScriptedServer):
     """The scripted Messages API server; :attr:`url` is the value for ``ANTHROPIC_BASE_URL``.
     Use as a context manager, or ``start()``/``stop()``."""
 
-    handler_class = _Handler
+    handler_class = MessagesHandler
     thread_name = "scripted-anthropic"
-    api_paths = (MESSAGES_PATH,)
 
     def script_name(self, body: Json) -> str | None:
         return find_script_name(body)
@@ -314,12 +294,3 @@ class ScriptedAnthropic(ScriptedServer):
     def step_index(self, body: Json) -> int:
         """The number of assistant messages already in the conversation."""
         return sum(1 for m in body.get("messages") or [] if m.get("role") == "assistant")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run out of process; prints ``PORT=<n>`` first so the parent can connect."""
-    run_standalone(ScriptedAnthropic, __doc__, argv)
-
-
-if __name__ == "__main__":
-    main()

@@ -3,14 +3,13 @@
 Why: :mod:`podium.demo.scripted_anthropic` (Messages API, for Claude Code) and the tests'
 ``tests.fakes.openai_server`` (Responses API, for codex) differ only in the wire format. Both
 pick a script by the ``[[script:NAME]]`` marker in the user's text and a step by how many model
-turns the conversation already holds, count down ``times`` on scripted errors, log requests,
-stream SSE chunked over keep-alive connections and run standalone. An API module subclasses
-:class:`ScriptedHandler` (its routes and payload shapes) and :class:`ScriptedServer` (how a
-request names its script and step).
+turns the conversation already holds and stream SSE chunked over keep-alive connections. An API
+module subclasses :class:`ScriptedHandler` (its routes and payload shapes) and
+:class:`ScriptedServer` (how a request names its script and step).
 
-Control endpoints, not logged: ``GET /_requests`` (the request log), ``DELETE /_requests``
-(clears it), ``GET /_scripts``, ``POST /_scripts/NAME`` (JSON list of steps; answers the
-marker). Any other request is logged and handed to the API.
+This is what ``podium serve --demo`` needs. What only tests use (the request log, scripted
+errors, control endpoints, running standalone) is layered on in ``tests/fakes/``, through the
+:meth:`ScriptedHandler.intercept` hook.
 
 Substitutions in step text and tool inputs: ``{{result:N}}`` is the N-th tool result of the
 conversation (1-based), ``{{last_result}}`` the latest, ``{{prompt}}`` the last user prompt; a
@@ -19,18 +18,14 @@ dotted suffix on a result (``{{result:1.job_id}}``) picks a field when the resul
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
-import signal
-import sys
 import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, ClassVar, Self
@@ -104,41 +99,14 @@ def json_field(text: str, path: str) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-# ---------------------------------------------------------------- the request log
-
-
-@dataclass
-class RecordedRequest:
-    """One request as received; the log lets tests assert on what the CLI really sent."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    script: str | None = None
-    step: int | None = None
-    at: float = field(default_factory=time.time)
-
-    def to_json(self) -> Json:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "headers": self.headers,
-            "body": self.body,
-            "script": self.script,
-            "step": self.step,
-            "at": self.at,
-        }
-
-
 # ---------------------------------------------------------------- HTTP
 
 
 class ScriptedHandler(BaseHTTPRequestHandler, ABC):
     """HTTP/1.1 with keep-alive; SSE is sent chunked so connections can be reused.
 
-    Serves the control endpoints; a subclass routes the API (:meth:`api_post`, :meth:`api_get`)
-    and shapes its replies, errors and SSE events."""
+    A subclass routes the API (:meth:`api_post`, :meth:`api_get`) and shapes its replies and
+    SSE events."""
 
     protocol_version = "HTTP/1.1"
     request_id_header: ClassVar[str] = "request-id"
@@ -149,20 +117,16 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
 
     # -- the API's hooks
     @abstractmethod
-    def api_post(self, path: str, body: Any, entry: RecordedRequest) -> None:
-        """Answer a (logged) POST to PATH; the model endpoint calls :meth:`answer`."""
+    def api_post(self, path: str, body: Any) -> None:
+        """Answer a POST to PATH; the model endpoint calls :meth:`answer`."""
 
     def api_get(self, path: str) -> bool:
-        """Answer a (logged) GET to PATH; False means there is no such endpoint."""
+        """Answer a GET to PATH; False means there is no such endpoint."""
         return False
 
     @abstractmethod
     def not_found(self) -> None:
         """Send the API's 404."""
-
-    @abstractmethod
-    def error_payload(self, error: Json) -> Json:
-        """The API's error body for a step's scripted ``error``."""
 
     @abstractmethod
     def build_reply(self, step: Step, body: Json) -> Json:
@@ -173,21 +137,24 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
         """The ``(event, data)`` pairs that stream REPLY."""
 
     # -- answering from the script
-    def answer(self, body: Json, entry: RecordedRequest) -> None:
-        """Play the step BODY has reached: its delay, then its scripted error or its reply."""
-        owner = self.server.owner
-        step, entry.script, entry.step = owner.pick_step(body)
+    def answer(self, body: Json) -> None:
+        """Play the step BODY has reached: its delay, then its reply (unless intercepted)."""
+        step, script, index = self.server.owner.pick_step(body)
         if step.get("delay"):
             time.sleep(float(step["delay"]))
-        error = step.get("error")
-        if error and owner.should_fail(entry.script, entry.step, error):
-            self.send_json(int(error.get("status", 500)), self.error_payload(error))
+        if self.intercept(step, script, index):
             return
         reply = self.build_reply(step, body)
         if body.get("stream"):
             self._stream(self.sse_frames(reply), float(step.get("stream_delay") or 0))
         else:
             self.send_json(200, reply)
+
+    def intercept(self, step: Step, script: str | None, index: int | None) -> bool:
+        """Called with the step a request reached, before its reply; True means this request is
+        answered already. The demo plays every step; the tests' servers log the step here and
+        answer a scripted ``error``."""
+        return False
 
     def _stream(self, frames: Iterable[tuple[str, Json]], pause: float) -> None:
         self.send_response(200)
@@ -206,12 +173,14 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
             self.close_connection = True  # the client gave up (e.g. the agent was killed)
 
     # -- plumbing
-    def send_json(self, status: int, payload: Any) -> None:
+    def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header(self.request_id_header, new_id("req"))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -229,40 +198,13 @@ class ScriptedHandler(BaseHTTPRequestHandler, ABC):
         except ValueError:
             return raw.decode("utf-8", "replace")
 
-    def _record(self, method: str, body: Any) -> RecordedRequest:
-        entry = RecordedRequest(method, self.path, dict(self.headers.items()), body)
-        self.server.owner._record(entry)
-        return entry
-
     # -- verbs
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/_requests":
-            self.send_json(200, [r.to_json() for r in self.server.owner.log])
-        elif path == "/_scripts":
-            self.send_json(200, self.server.owner.scripts)
-        else:
-            self._record("GET", None)
-            if not self.api_get(path):
-                self.not_found()
-
-    def do_DELETE(self) -> None:
-        if urlsplit(self.path).path == "/_requests":
-            self.server.owner.clear_requests()
-            self.send_json(200, {"ok": True})
-        else:
+        if not self.api_get(urlsplit(self.path).path):
             self.not_found()
 
     def do_POST(self) -> None:
-        path = urlsplit(self.path).path
-        body = self._read_body()
-        if not path.startswith("/_scripts/"):
-            self.api_post(path, body, self._record("POST", body))
-        elif isinstance(body, list):
-            name = path.removeprefix("/_scripts/")
-            self.send_json(200, {"marker": self.server.owner.add_script(name, body)})
-        else:
-            self.send_json(400, {"error": "body must be a JSON list of steps"})
+        self.api_post(urlsplit(self.path).path, self._read_body())
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -282,19 +224,16 @@ class _HTTPServer(ThreadingHTTPServer):
 class ScriptedServer(ABC):
     """A scripted model server. Use as a context manager, or ``start()``/``stop()``.
 
-    A subclass names its handler, its thread and its model endpoint (``api_paths``, which
-    :attr:`requests` reports), and says how a request names its script and step."""
+    A subclass names its handler and its thread, and says how a request names its script and
+    step."""
 
     handler_class: ClassVar[type[ScriptedHandler]]
     thread_name: ClassVar[str]
-    api_paths: ClassVar[tuple[str, ...]]
 
     def __init__(self, port: int = 0, scripts: dict[str, list[Step]] | None = None) -> None:
         self._port = port
         self._lock = threading.Lock()
         self._scripts: dict[str, list[Step]] = {}
-        self._log: list[RecordedRequest] = []
-        self._failures: dict[tuple[str | None, int | None], int] = {}
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         for name, steps in (scripts or {}).items():
@@ -363,11 +302,6 @@ class ScriptedServer(ABC):
             self._scripts[name] = copy.deepcopy(list(steps))
         return marker(name)
 
-    @property
-    def scripts(self) -> dict[str, list[Step]]:
-        with self._lock:
-            return copy.deepcopy(self._scripts)
-
     def pick_step(self, body: Json) -> tuple[Step, str | None, int | None]:
         """(step, script name, step index) for a model request body."""
         name = self.script_name(body)
@@ -377,67 +311,3 @@ class ScriptedServer(ABC):
             return DEFAULT_REPLY, name, None
         index = self.step_index(body)
         return (steps[index] if index < len(steps) else FINISHED_REPLY), name, index
-
-    def should_fail(self, name: str | None, index: int | None, error: Json) -> bool:
-        """Whether a step's scripted error applies to this request (``times`` counts down)."""
-        if "times" not in error:
-            return True
-        with self._lock:
-            seen = self._failures.get((name, index), 0)
-            self._failures[(name, index)] = seen + 1
-        return seen < int(error["times"])
-
-    # -- request log
-    def _record(self, entry: RecordedRequest) -> None:
-        with self._lock:
-            self._log.append(entry)
-
-    @property
-    def log(self) -> list[RecordedRequest]:
-        """Every request received on the API paths, oldest first (a snapshot)."""
-        with self._lock:
-            return list(self._log)
-
-    @property
-    def requests(self) -> list[Json]:
-        """Bodies of the POSTs to the model endpoint (``api_paths``), oldest first (a snapshot)."""
-        return [
-            r.body
-            for r in self.log
-            if r.method == "POST" and urlsplit(r.path).path in self.api_paths
-        ]
-
-    def requests_for(self, name: str) -> list[Json]:
-        """Bodies of the model requests that followed script NAME."""
-        return [
-            r.body for r in self.log if r.script == name and urlsplit(r.path).path in self.api_paths
-        ]
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._log.clear()
-
-
-def run_standalone(
-    server_class: type[ScriptedServer], doc: str | None, argv: list[str] | None = None
-) -> None:
-    """Serve until SIGTERM; prints ``PORT=<n>`` first so the parent process can connect."""
-    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0] if doc else None)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--scripts", help="JSON file: {name: [step, ...]}")
-    args = parser.parse_args(argv)
-    scripts: dict[str, list[Step]] = {}
-    if args.scripts:
-        with open(args.scripts, encoding="utf-8") as f:
-            scripts = json.load(f)
-    server = server_class(args.port, scripts).start()
-    print(f"PORT={server.port}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        done.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    sys.exit(0)

@@ -1,4 +1,4 @@
-"""Cost and tokens per day and per model, Claude and Codex apart.
+"""Cost and tokens per day and per model, each provider apart.
 
 `costUsd` is what the CLI reported (or Podium's running estimate); `pricedUsd` re-prices the same
 tokens with genai-prices, so a wrong or missing figure from a CLI stands out."""
@@ -101,7 +101,8 @@ def usage_report(db: Database, providers: ProviderRegistry, days: int) -> UsageR
         )
 
     by_model = [row(dict(values)) for values in per_model]
-    totals: dict[str, ProviderTotal] = {"claude": ProviderTotal(), "codex": ProviderTotal()}
+    # Every provider has a bucket, used or not, so the dashboard's totals keep their shape.
+    totals: dict[str, ProviderTotal] = {provider.name: ProviderTotal() for provider in providers}
     for item in by_model:
         total = totals.setdefault(item.provider, ProviderTotal())
         total.runs += item.runs

@@ -1,7 +1,8 @@
 """The dispatcher: starts queued jobs when something changes, never on a polling interval.
 
 It wakes when a job is created, finishes, is cancelled or reprioritised, when the concurrency cap
-changes, and at the next `scheduledAt` (one timer for the earliest)."""
+changes, and at the next `scheduledAt` or the moment a hold may lift (one timer for the
+earliest). Whether a queued job may start is the gates' call (podium.jobs.gates)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from collections.abc import Callable
 from sqlalchemy import RowMapping
 
 from podium.db.engine import Database
-from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
 from podium.jobs.failures import FailureKind
+from podium.jobs.gates import QueueGates
 from podium.jobs.states import JobStatus
+from podium.jobs.transitions import StatusWriter
 
 log = logging.getLogger(__name__)
+
+QUEUE_SCAN = 10_000  # queued jobs the gates look at per pass (each held one says why)
 
 
 class Dispatcher:
@@ -27,18 +31,18 @@ class Dispatcher:
         self,
         *,
         db: Database,
-        bus: EventBus,
+        writer: StatusWriter,
         capacity: Callable[[], int],
         running: Callable[[], int],
         launch: Callable[[RowMapping], None],
-        publish_job: Callable[[str], None],
+        gates: QueueGates,
     ) -> None:
         self._db = db
-        self._bus = bus
+        self._writer = writer
         self._capacity = capacity
         self._running = running
         self._launch = launch
-        self._publish_job = publish_job
+        self._gates = gates
         self._wakeup = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
@@ -68,28 +72,24 @@ class Dispatcher:
                 log.exception("dispatch failed")
 
     def dispatch_once(self) -> None:
-        changed = self._promote_scheduled() + self._resolve_waiting()
-        for job_id in changed:
-            self._publish_job(job_id)
+        self._promote_scheduled()
+        self._resolve_waiting()
         free = self._capacity() - self._running()
-        if free > 0:
-            with self._db.read() as conn:
-                ready = repository.next_queued(conn, free)
-            for job in ready:
-                self._launch(job)
+        with self._db.read() as conn:
+            queued = repository.next_queued(conn, QUEUE_SCAN)
+        for job in self._gates.admit(queued, free):
+            self._launch(job)
         self._arm_timer()
 
-    def _promote_scheduled(self) -> list[str]:
-        with self._db.write() as conn:
-            due = repository.due_scheduled(conn, now())
-            for job in due:
+    def _promote_scheduled(self) -> None:
+        with self._writer.write() as change:
+            for job in repository.due_scheduled(change.conn, now()):
                 target = JobStatus.WAITING if job["depends_on"] else JobStatus.QUEUED
-                repository.update_fields(conn, job["id"], status=target)
-        return [job["id"] for job in due]
+                change.set_status(job["id"], target, reason=job["status_reason"])
 
-    def _resolve_waiting(self) -> list[str]:
-        changed: list[str] = []
-        with self._db.write() as conn:
+    def _resolve_waiting(self) -> None:
+        with self._writer.write() as change:
+            conn = change.conn
             for job in repository.by_status(conn, JobStatus.WAITING):
                 deps = list(job["depends_on"] or [])
                 statuses = repository.statuses(conn, deps)
@@ -102,23 +102,19 @@ class Dispatcher:
                 if missing or broken:
                     dep = (missing or broken)[0]
                     what = "was deleted" if missing else f"is {statuses[dep]}"
-                    repository.update_fields(
-                        conn,
+                    change.set_status(
                         job["id"],
-                        status=JobStatus.FAILED,
-                        failure_kind=FailureKind.DEPENDENCY,
-                        status_reason=f"dependency {dep} {what}",
-                        finished_at=now(),
+                        JobStatus.FAILED,
+                        reason=f"dependency {dep} {what}",
+                        failure=FailureKind.DEPENDENCY,
                     )
-                    changed.append(job["id"])
                 elif all(status is JobStatus.DONE for status in statuses.values()):
-                    repository.update_fields(conn, job["id"], status=JobStatus.QUEUED)
-                    changed.append(job["id"])
-        return changed
+                    change.set_status(job["id"], JobStatus.QUEUED, reason=job["status_reason"])
 
     def _arm_timer(self) -> None:
         with self._db.read() as conn:
-            next_at = repository.next_scheduled_time(conn)
+            times = [repository.next_scheduled_time(conn), self._gates.next_wake()]
+        next_at = min((t for t in times if t is not None), default=None)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

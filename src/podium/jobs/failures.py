@@ -26,13 +26,17 @@ class FailureKind(StrEnum):
     CRASHED = "crashed"
     LAUNCH = "launch"
     DEPENDENCY = "dependency"
+    INTERNAL = "internal"  # Podium itself could not judge the run
 
 
 # An agent's error text, as the CLIs word API errors ("API Error: 529 ...", "overloaded_error").
 _API_ERRORS: tuple[tuple[re.Pattern[str], FailureKind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
-        (r"\b429\b|rate[_ ]?limit", FailureKind.RATE_LIMIT),
+        (
+            r"\b429\b|rate[_ ]?limit|usage limit|hit your \w*\s?limit|quota exceeded",
+            FailureKind.RATE_LIMIT,
+        ),
         (r"\b529\b|overloaded", FailureKind.OVERLOADED),
         (
             r"\b40[13]\b|authentication_error|permission_error|invalid.{0,12}api.?key",

@@ -1,44 +1,40 @@
-"""Starting a queued job's agent, and deciding what a finished agent means for its job."""
+"""Starting a queued job's agent, and settling a job when its agent ends: judge the run, run the
+completion checks, finish the worktree, store the terminal status (follow-ups subscribe to it)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, select
+from sqlalchemy import RowMapping, func, select
 
 from podium.agents import repository as agents_repository
 from podium.agents.runner import AgentRunner
 from podium.agents.runs import AgentOutcome, LaunchFailed, LaunchRequest
-from podium.background import BackgroundTasks
 from podium.db.engine import Database
 from podium.db.tables import agents, templates
+from podium.domain_events import AgentEnded
 from podium.ids import now
-from podium.jobs import analysis, repository
+from podium.jobs import repository
 from podium.jobs.checks import run_checks
-from podium.jobs.failures import FailureKind, decide_retry, kind_of_agent_error
+from podium.jobs.failures import FailureKind
+from podium.jobs.follow_ups import why_no_retry
+from podium.jobs.judgement import Verdict, judge
+from podium.jobs.limits import LimitPauses
 from podium.jobs.prompt import system_prompt, user_prompt
-from podium.jobs.schemas import Job
+from podium.jobs.recovery import saved_outcome
 from podium.jobs.service import JobService
 from podium.jobs.states import ACTIVE, TERMINAL, JobStatus
+from podium.jobs.transitions import StatusWriter
 from podium.jobs.worktree import WorktreeError, ensure_worktree, finish_worktree, worktree_for
 
 log = logging.getLogger(__name__)
 
 COMPLETION_TURN_CAP = 1000
-# The exit statuses of a shell that could not run the agent's CLI: not executable, not found.
-SHELL_COULD_NOT_RUN = (126, 127)
-# Agent stops that fail the job, by what stopped it.
-STOP_FAILURES = {
-    "budget": FailureKind.BUDGET,
-    "time": FailureKind.TIME,
-    "turns": FailureKind.TURN_LIMIT,
-}
-
-# Extra launch settings per agent (MCP credentials, the lock hook); filled in by coordination.
-LaunchExtras = Callable[[str], dict[str, object]]
 
 
 class JobLifecycle:
@@ -48,21 +44,24 @@ class JobLifecycle:
         db: Database,
         runner: AgentRunner,
         jobs: JobService,
+        writer: StatusWriter,
         wake_dispatcher: Callable[[], None],
-        helper_model: str,
+        limits: LimitPauses,
     ) -> None:
         self._db = db
-        self._helper_model = helper_model
+        self._limits = limits
         self._runner = runner
         self._jobs = jobs
+        self._writer = writer
         self._wake = wake_dispatcher
-        self._tasks = BackgroundTasks()
+        self._settling: Counter[str] = Counter()
 
     # -- start ------------------------------------------------------------------------------
     def launch(self, job: RowMapping) -> None:
         """Move a queued job to running and spawn its agent (or fail it with the reason)."""
         job_id = job["id"]
-        with self._db.write() as conn:
+        with self._writer.write() as change:
+            conn = change.conn
             resume = None
             if job["continue_prompt"]:
                 resume = self._jobs.resumable_session(conn, job_id)
@@ -71,15 +70,22 @@ class JobLifecycle:
                 guidelines = conn.execute(
                     select(templates.c.content).where(templates.c.id == job["template_id"])
                 ).scalar()
-            repository.update_fields(
-                conn,
+            change.set_status(
                 job_id,
-                status=JobStatus.RUNNING,
-                status_reason=None,
-                failure_kind=None,
+                JobStatus.RUNNING,
+                reason=None,
                 started_at=job["started_at"] or now(),
                 finished_at=None,
             )
+        try:
+            self._start_agent(job, resume, guidelines)
+        except Exception as exc:
+            # Whatever broke after `running` was saved, the job must not stay running.
+            log.exception("could not launch the agent of job %s", job_id)
+            self._abandon_launch(job_id, f"could not launch the agent: {exc}")
+
+    def _start_agent(self, job: RowMapping, resume: str | None, guidelines: str | None) -> None:
+        job_id = job["id"]
         if job["continue_prompt"] and resume is not None:
             prompt = str(job["continue_prompt"])
         else:
@@ -89,13 +95,9 @@ class JobLifecycle:
             try:
                 work_dir = ensure_worktree(work_dir, job_id).path
             except WorktreeError as exc:
-                self._finish_job(
-                    job_id,
-                    JobStatus.FAILED,
-                    reason=f"could not create worktree: {exc}",
-                    result=None,
-                    failure=FailureKind.LAUNCH,
-                )
+                reason = f"could not create worktree: {exc}"
+                failed = Verdict(JobStatus.FAILED, reason, None, FailureKind.LAUNCH)
+                self._finish_job(job_id, failed)
                 return
         request = LaunchRequest(
             job_id=job_id,
@@ -112,13 +114,23 @@ class JobLifecycle:
         try:
             agent_id = self._runner.launch(request)
         except LaunchFailed as exc:
-            self._finish_job(
-                job_id, JobStatus.FAILED, reason=str(exc), result=None, failure=FailureKind.LAUNCH
-            )
+            self._finish_job(job_id, Verdict(JobStatus.FAILED, str(exc), None, FailureKind.LAUNCH))
             return
+        with self._writer.write() as change:
+            repository.update_fields(
+                change.conn, job_id, current_agent_id=agent_id, continue_prompt=None
+            )
+            change.touch(job_id)
+
+    def _abandon_launch(self, job_id: str, reason: str) -> None:
+        """Fail the job as a launch failure; an agent row left `starting` ends with it."""
         with self._db.write() as conn:
-            repository.update_fields(conn, job_id, current_agent_id=agent_id, continue_prompt=None)
-        self._jobs.publish(self._jobs.get(job_id))
+            for agent in agents_repository.for_job(conn, job_id):
+                if agent["status"] == "starting":
+                    agents_repository.update_fields(
+                        conn, agent["id"], status="exited", stop_reason=reason, finished_at=now()
+                    )
+        self.fail(job_id, Verdict(JobStatus.FAILED, reason, None, FailureKind.LAUNCH))
 
     @staticmethod
     def _max_turns(job: RowMapping) -> int | None:
@@ -132,42 +144,72 @@ class JobLifecycle:
         return min(caps) if caps else None
 
     # -- finish -----------------------------------------------------------------------------
-    def agent_finished(self, outcome: AgentOutcome) -> None:
-        self._tasks.start(self._settle(outcome))
+    def agent_ended(self, event: AgentEnded) -> Awaitable[None]:
+        """Subscribed to `AgentEnded`: judge the run. Marked as being judged at once, so the
+        recovery pass leaves it alone."""
+        return self.judge(event.outcome)
+
+    def judge(self, outcome: AgentOutcome) -> Awaitable[None]:
+        self._settling[outcome.agent_id] += 1
+        return self._settle(outcome)
+
+    @property
+    def settling(self) -> set[str]:
+        """Agents whose run is being judged now."""
+        return set(self._settling)
 
     async def _settle(self, outcome: AgentOutcome) -> None:
         try:
             await self._settle_unchecked(outcome)
-        except Exception:
-            log.exception(
-                "could not settle job %s after agent %s", outcome.job_id, outcome.agent_id
+        except Exception as exc:
+            # Judging broke (a work dir gone, a full disk): the job fails saying so rather than
+            # staying running. If even that cannot be stored, the hub retries the whole step.
+            log.exception("could not judge the run of agent %s", outcome.agent_id)
+            reason = f"internal error while judging the run: {exc}"
+            self._finish_current(
+                outcome, Verdict(JobStatus.FAILED, reason, None, FailureKind.INTERNAL)
             )
         finally:
+            self._settling[outcome.agent_id] -= 1
+            if self._settling[outcome.agent_id] <= 0:
+                del self._settling[outcome.agent_id]
             self._wake()
 
-    async def _settle_unchecked(self, outcome: AgentOutcome) -> None:
-        with self._db.write() as conn:
+    def _finish_current(self, outcome: AgentOutcome, verdict: Verdict) -> None:
+        with self._db.read() as conn:
             job = repository.get(conn, outcome.job_id)
+        current = job is not None and job["current_agent_id"] == outcome.agent_id
+        if current and job is not None and JobStatus(job["status"]) in ACTIVE:
+            self._finish_job(outcome.job_id, verdict)
+
+    async def _settle_unchecked(self, outcome: AgentOutcome) -> None:
+        with self._writer.write() as change:
+            job = repository.get(change.conn, outcome.job_id)
             if job is None:
                 return
-            total = conn.execute(
+            # Stored before judging, so a restart mid-judgement judges the same run again.
+            agents_repository.update_fields(
+                change.conn, outcome.agent_id, outcome=saved_outcome(outcome)
+            )
+            total = change.conn.execute(
                 select(func.coalesce(func.sum(agents.c.cost_usd), 0.0)).where(
                     agents.c.job_id == outcome.job_id
                 )
             ).scalar_one()
-            repository.update_fields(conn, outcome.job_id, cost_usd=float(total))
+            repository.update_fields(change.conn, outcome.job_id, cost_usd=float(total))
         stale = job["current_agent_id"] != outcome.agent_id
         if stale or JobStatus(job["status"]) not in ACTIVE:
-            # Cancelled, requeued, finished by the agent itself, or superseded: status is set.
+            # Cancelled, requeued or superseded: the status is set already.
             if not stale and job["use_worktree"] and JobStatus(job["status"]) in TERMINAL:
                 await self._finish_worktree(job, succeeded=job["status"] == JobStatus.DONE)
             self._jobs.publish(self._jobs.get(outcome.job_id))
             return
-        status, reason, result, failure = self._judge(outcome, int(job["max_turns"] or 0))
         with self._db.read() as conn:
             agent = agents_repository.get(conn, outcome.agent_id)
+        reported = agent["reported_result"] if agent else None
+        verdict = judge(outcome, int(job["max_turns"] or 0), reported)
         work_dir = Path(agent["work_dir"]) if agent else Path(job["work_dir"])
-        if status is JobStatus.DONE and job["completion_checks"]:
+        if verdict.status is JobStatus.DONE and job["completion_checks"]:
             with self._db.read() as conn:
                 recent = agents_repository.last_events(conn, outcome.agent_id, 50)
             check = await asyncio.to_thread(
@@ -178,13 +220,11 @@ class JobLifecycle:
                 recent_events=recent,
             )
             if check is not None:
-                status, reason, failure = JobStatus.FAILED, check, FailureKind.CHECK_FAILED
+                verdict = Verdict(JobStatus.FAILED, check, verdict.result, FailureKind.CHECK_FAILED)
+        pr_url = None
         if job["use_worktree"]:
-            pr_url = await self._finish_worktree(job, succeeded=status is JobStatus.DONE)
-            if pr_url:
-                with self._db.write() as conn:
-                    repository.update_fields(conn, outcome.job_id, pr_url=pr_url)
-        self._finish_job(outcome.job_id, status, reason=reason, result=result, failure=failure)
+            pr_url = await self._finish_worktree(job, succeeded=verdict.status is JobStatus.DONE)
+        self._finish_job(outcome.job_id, verdict, pr_url=pr_url)
 
     async def _finish_worktree(self, job: RowMapping, *, succeeded: bool) -> str | None:
         try:
@@ -196,127 +236,37 @@ class JobLifecycle:
             log.warning("worktree of job %s: %s", job["id"], exc)
             return None
 
-    @staticmethod
-    def _judge(
-        outcome: AgentOutcome, max_turns: int
-    ) -> tuple[JobStatus, str | None, str | None, FailureKind | None]:
-        result = outcome.result
-        text = result.text if result is not None else None
-        stopped = STOP_FAILURES.get(outcome.stop_reason or "")
-        if stopped is not None:
-            return JobStatus.FAILED, f"stopped: {outcome.stop_detail}", text, stopped
-        if outcome.stop_reason is not None:
-            return JobStatus.CANCELLED, outcome.stop_detail or outcome.stop_reason, text, None
-        if result is None:
-            detail = f"agent exited with code {outcome.exit_code}"
-            if outcome.stderr_tail:
-                detail += f": {outcome.stderr_tail[-500:]}"
-            kind = kind_of_agent_error(outcome.stderr_tail)
-            if outcome.exit_code in SHELL_COULD_NOT_RUN:
-                kind = FailureKind.LAUNCH  # the CLI is missing or not executable
-            elif kind is FailureKind.AGENT_ERROR:
-                kind = FailureKind.CRASHED  # nothing said what went wrong
-            return JobStatus.FAILED, detail, None, kind
-        if result.subtype == "error_max_turns":
-            turns = result.num_turns or max_turns
-            reason = f"stopped: turn limit reached ({turns} turns)"
-            return JobStatus.FAILED, reason, text, FailureKind.TURN_LIMIT
-        if result.is_error:
-            said = (text or result.subtype)[:500]
-            return (
-                JobStatus.FAILED,
-                f"agent reported an error: {said}",
-                text,
-                kind_of_agent_error(said),
-            )
-        if outcome.exit_code not in (0, None):
-            # A CLI that died mid-turn may have said something that looks like a result.
-            reason = f"agent exited with code {outcome.exit_code}"
-            return JobStatus.FAILED, reason, text, FailureKind.CRASHED
-        return JobStatus.DONE, None, text, None
-
-    def _finish_job(
-        self,
-        job_id: str,
-        status: JobStatus,
-        *,
-        reason: str | None,
-        result: str | None,
-        failure: FailureKind | None = None,
-    ) -> None:
-        with self._db.write() as conn:
+    def fail(self, job_id: str, verdict: Verdict) -> None:
+        """Fail an active job that has nothing left to judge (the recovery pass)."""
+        with self._db.read() as conn:
             job = repository.get(conn, job_id)
+        if job is not None and JobStatus(job["status"]) in ACTIVE | {JobStatus.QUEUED}:
+            self._finish_job(job_id, verdict)
+
+    def _finish_job(self, job_id: str, verdict: Verdict, *, pr_url: str | None = None) -> None:
+        """Store the judged terminal status; follow-ups subscribe to the `JobFinished` it emits.
+        A usage limit instead holds the provider until the reset and schedules the job to
+        continue its session then (podium.jobs.limits)."""
+        with self._writer.write() as change:
+            job = repository.get(change.conn, job_id)
             if job is None:
                 return
-            follow_up, why_not = self._follow_up(conn, job, status, reason, result, failure)
-            if why_not and reason:
-                reason = f"{reason} ({why_not})"
-            repository.update_fields(
-                conn,
-                job_id,
-                status=status,
-                status_reason=reason,
-                failure_kind=failure if status is JobStatus.FAILED else None,
-                result=result,
-                finished_at=now(),
+            paused = verdict.status is JobStatus.FAILED and self._limits.pause(
+                change, job, verdict.failure, verdict.reason
             )
-            finished = repository.to_schema(repository.get(conn, job_id))  # type: ignore[arg-type]
-        self._jobs.publish(finished)
-        if follow_up is not None:
-            self._jobs.publish(follow_up)
+            if not paused:
+                reason = verdict.reason
+                why_not = why_no_retry(job, verdict.status, verdict.failure)
+                if why_not and reason:
+                    reason = f"{reason} ({why_not})"
+                fields: dict[str, Any] = {"pr_url": pr_url} if pr_url else {}
+                change.set_status(
+                    job_id,
+                    verdict.status,
+                    reason=reason,
+                    failure=verdict.failure,
+                    judged=True,
+                    result=verdict.result,
+                    **fields,
+                )
         self._wake()
-
-    def _follow_up(
-        self,
-        conn: Connection,
-        job: RowMapping,
-        status: JobStatus,
-        reason: str | None,
-        result: str | None,
-        failure: FailureKind | None,
-    ) -> tuple[Job | None, str | None]:
-        """The job that comes next, if any (a repeat, a retry, a diagnosis, a diagnosed retry),
-        and why a failed job with a retry policy gets no retry."""
-        attempt = int(job["attempt"])
-        diagnosed = analysis.diagnosed_job(job)
-        if diagnosed is not None and status in (JobStatus.DONE, JobStatus.FAILED):
-            failed = repository.get(conn, diagnosed)
-            if failed is None:
-                return None, None
-            changes = analysis.retry_fields(failed, status, result, reason)
-            again = int(failed["attempt"]) + 1
-            retry = self._jobs.insert_copy(
-                conn, failed, status=JobStatus.QUEUED, attempt=again, changes=changes
-            )
-            return retry, None
-        if status is JobStatus.DONE and job["repeat_interval_sec"]:
-            at = now() + int(job["repeat_interval_sec"])
-            repeat = self._jobs.insert_copy(
-                conn, job, status=JobStatus.SCHEDULED, attempt=1, scheduled_at=at
-            )
-            return repeat, None
-        if status is not JobStatus.FAILED:
-            return None, None
-        decision = decide_retry(job["retry_policy"], failure, attempt)
-        if not decision.retry:
-            return None, decision.why_not
-        if decision.diagnose:
-            return self._insert_diagnosis(conn, job, reason), None
-        if decision.delay_sec:
-            at = now() + decision.delay_sec
-            later = self._jobs.insert_copy(
-                conn, job, status=JobStatus.SCHEDULED, attempt=attempt + 1, scheduled_at=at
-            )
-            return later, None
-        return self._jobs.insert_copy(conn, job, status=JobStatus.QUEUED, attempt=attempt + 1), None
-
-    def _insert_diagnosis(self, conn: Connection, failed: RowMapping, reason: str | None) -> Job:
-        """Retry policy `analyze` starts with a cheap diagnosis (podium.jobs.analysis)."""
-        runs = agents_repository.for_job(conn, failed["id"])
-        events = agents_repository.last_events(conn, runs[-1]["id"], 60) if runs else []
-        changes = analysis.diagnosis_fields(
-            failed, reason, analysis.recent_output(events), self._helper_model
-        )
-        return self._jobs.insert_copy(
-            conn, failed, status=JobStatus.QUEUED, attempt=1, changes=changes
-        )

@@ -127,6 +127,10 @@ class Job(ApiModel):
     attempt: int
     # Why a failed job failed (podium.jobs.failures): what its retry policy acted on.
     failure_kind: str | None
+    # Why the dispatcher holds this pending job (a provider's usage limit, a spend cap, too
+    # little memory...) and, when known, until when (podium.jobs.gates).
+    hold_reason: str | None
+    held_until: datetime | None
     completion_checks: list[str]
     project_id: str | None
     parent_job_id: str | None
@@ -134,6 +138,8 @@ class Job(ApiModel):
     result: str | None
     cost_usd: float
     pr_url: str | None
+    # A question of this job that expired unanswered: answering it resumes the job.
+    expired_question_id: str | None
     flagged: bool
     archived: bool
     created_at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Mapping
@@ -17,14 +18,18 @@ from podium.agents.runner import AgentRunner
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
+from podium.domain_events import JobFinished
 from podium.errors import Conflict, InvalidInput, NotFound
-from podium.events import EventBus, IdRef
+from podium.events import EventBus, IdRef, wait_for
 from podium.ids import new_id, now, to_epoch
 from podium.jobs import classify, repository
 from podium.jobs.classify import ModelClassifier
-from podium.jobs.schemas import Job, JobCreate, JobDeleted, JobPatch, JobUpdated
+from podium.jobs.schemas import Job, JobCreate, JobDeleted, JobPatch
 from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_status
 from podium.jobs.titles import title_from
+from podium.jobs.transitions import JobWrite, StatusWriter
+from podium.jobs.validation import check_stop, checked_work_dir
+from podium.jobs.worktree import WorktreeError, finish_worktree, worktree_for
 
 # Fields a retry or a repeat copies from the original job.
 _COPIED_FIELDS = (
@@ -57,10 +62,12 @@ class JobService:
         db: Database,
         bus: EventBus,
         runner: AgentRunner,
+        writer: StatusWriter,
         wake_dispatcher: Callable[[], None],
         classifier: ModelClassifier | None = None,
     ) -> None:
         self._settings = settings
+        self._writer = writer
         self._classifier = classifier
         self._db = db
         self._bus = bus
@@ -79,16 +86,14 @@ class JobService:
 
     # -- create -----------------------------------------------------------------------------
     def create(self, body: JobCreate) -> Job:
-        with self._db.write() as conn:
-            values = self._validated_values(conn, body)
+        with self._writer.write() as change:
+            values = self._validated_values(change.conn, body)
             pick_model = values["model"] is None and self._classifier_enabled
             if pick_model:
                 values["model_classification"] = classify.PENDING
-            repository.insert(conn, values)
-            job = repository.to_schema(self._require(conn, values["id"]))
+            job = change.job(change.insert(values))
         if pick_model and self._classifier is not None:
             self._classifier.start(job.id, job.description)
-        self.publish(job)
         self._wake()
         return job
 
@@ -128,12 +133,12 @@ class JobService:
                 f"dependsOn names jobs that do not exist: {', '.join(sorted(missing))}",
                 field="dependsOn",
             )
-        work_dir = self._work_dir(body.work_dir or (template["work_dir"] if template else None))
+        work_dir = checked_work_dir(body.work_dir or (template["work_dir"] if template else None))
         if body.use_worktree and not gitdiff.is_git_repo(work_dir):
             raise InvalidInput(
                 "useWorktree needs workDir to be a git repository", field="useWorktree"
             )
-        self._check_stop(body)
+        check_stop(body)
         created = now()
         scheduled_at = to_epoch(body.scheduled_at) if body.scheduled_at is not None else None
         status = initial_status(
@@ -166,34 +171,6 @@ class JobService:
             "created_at": created,
         }
 
-    @staticmethod
-    def _work_dir(raw: str | None) -> Path:
-        path = Path(raw).expanduser() if raw else Path.cwd()
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        if not path.exists():
-            raise InvalidInput(f"workDir {path} does not exist", field="workDir")
-        if not path.is_dir():
-            raise InvalidInput(f"workDir {path} is not a directory", field="workDir")
-        return path.resolve()
-
-    @staticmethod
-    def _check_stop(body: JobCreate) -> None:
-        if body.stop_mode is None:
-            if body.stop_value is not None:
-                raise InvalidInput("stopValue needs a stopMode", field="stopMode")
-            return
-        if body.stop_mode == "completion":
-            if body.stop_value is not None and body.stop_value <= 0:
-                raise InvalidInput("stopValue must be positive", field="stopValue")
-            return
-        if body.stop_value is None or body.stop_value <= 0:
-            raise InvalidInput(
-                f"stopMode {body.stop_mode} needs a positive stopValue", field="stopValue"
-            )
-        if body.stop_mode == "turns" and body.stop_value != int(body.stop_value):
-            raise InvalidInput("stopValue for turns must be a whole number", field="stopValue")
-
     # -- changes ----------------------------------------------------------------------------
     def patch(self, job_id: str, body: JobPatch) -> Job:
         changes = body.model_dump(exclude_unset=True)
@@ -220,67 +197,57 @@ class JobService:
         return job
 
     def cancel(self, job_id: str, reason: str = "cancelled by user") -> Job:
-        with self._db.write() as conn:
-            row = self._require(conn, job_id)
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
             status = JobStatus(row["status"])
             if status in TERMINAL:
                 raise Conflict(f"job {job_id} is already {status}")
-            repository.update_fields(
-                conn,
-                job_id,
-                status=JobStatus.CANCELLED,
-                status_reason=reason,
-                finished_at=now(),
-                continue_prompt=None,
-            )
-            job = repository.to_schema(self._require(conn, job_id))
+            change.set_status(job_id, JobStatus.CANCELLED, reason=reason, continue_prompt=None)
+            job = change.job(job_id)
         if status in ACTIVE and row["current_agent_id"]:
             self._runner.stop(row["current_agent_id"], "cancelled", reason)
-        self.publish(job)
         self._wake()
         return job
 
     def requeue(self, job_id: str) -> Job:
-        with self._db.write() as conn:
-            row = self._require(conn, job_id)
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
             status = JobStatus(row["status"])
-            repository.update_fields(
-                conn,
+            change.set_status(
                 job_id,
-                status=JobStatus.QUEUED,
-                status_reason="requeued",
+                JobStatus.QUEUED,
+                reason="requeued",
                 result=None,
                 finished_at=None,
                 current_agent_id=None,
                 continue_prompt=None,
             )
-            job = repository.to_schema(self._require(conn, job_id))
+            job = change.job(job_id)
         if status in ACTIVE and row["current_agent_id"]:
             self._runner.stop(row["current_agent_id"], "requeued", "requeued by user")
-        self.publish(job)
         self._wake()
         return job
 
     def retry(self, job_id: str) -> Job:
-        with self._db.write() as conn:
-            row = self._require(conn, job_id)
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
             if JobStatus(row["status"]) not in TERMINAL:
                 raise Conflict(f"job {job_id} is {row['status']}; retry a finished job")
-            job = self.insert_copy(conn, row, status=JobStatus.QUEUED, attempt=1)
-        self.publish(job)
+            job = change.job(self.insert_copy(change, row, status=JobStatus.QUEUED, attempt=1))
         self._wake()
         return job
 
+    @staticmethod
     def insert_copy(
-        self,
-        conn: Connection,
+        change: JobWrite,
         row: RowMapping,
         *,
         status: JobStatus,
         attempt: int,
         scheduled_at: float | None = None,
         changes: Mapping[str, Any] | None = None,
-    ) -> Job:
+    ) -> str:
+        """A retry or repeat of `row`: a new job with its fields (and `changes`)."""
         values = {name: row[name] for name in _COPIED_FIELDS}
         if values["model_classification"] == classify.PENDING:
             values["model_classification"] = None  # cancelled before its model was picked
@@ -294,8 +261,7 @@ class JobService:
             scheduled_at=scheduled_at,
             created_at=now(),
         )
-        repository.insert(conn, values)
-        return repository.to_schema(self._require(conn, values["id"]))
+        return change.insert(values)
 
     def continue_(self, job_id: str, message: str) -> Job:
         """A live interactive session gets the message typed in; otherwise the job is queued
@@ -305,25 +271,48 @@ class JobService:
         agent_id = live["current_agent_id"]
         if live["interactive"] and agent_id and self._runner.send_to_session(agent_id, message):
             return repository.to_schema(live)
-        with self._db.write() as conn:
-            row = self._require(conn, job_id)
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
             status = JobStatus(row["status"])
             if status not in TERMINAL:
                 raise Conflict(f"job {job_id} is {status}; continue a finished job")
-            if self.resumable_session(conn, job_id) is None:
+            if self.resumable_session(change.conn, job_id) is None:
                 raise Conflict(f"job {job_id} has no agent session to continue")
-            repository.update_fields(
-                conn,
+            change.set_status(
                 job_id,
-                status=JobStatus.QUEUED,
-                status_reason="continued",
+                JobStatus.QUEUED,
+                reason="continued",
                 continue_prompt=message,
                 finished_at=None,
             )
-            job = repository.to_schema(self._require(conn, job_id))
-        self.publish(job)
+            job = change.job(job_id)
         self._wake()
         return job
+
+    def continue_when_able(self, job_id: str, message: str) -> None:
+        """Continue the job's session with `message` now if it can be (a live interactive
+        session, a finished job), else once its run ends (`resume_pending`)."""
+        with self._db.read() as conn:
+            row = repository.get(conn, job_id)
+        if row is None:
+            return
+        status, agent_id = JobStatus(row["status"]), row["current_agent_id"]
+        live_session = row["interactive"] and agent_id and self._runner.is_live(agent_id)
+        if status in TERMINAL or live_session:
+            self.continue_(job_id, message)
+            return
+        with self._writer.write() as change:
+            repository.update_fields(change.conn, job_id, continue_prompt=message)
+            change.touch(job_id)
+
+    def resume_pending(self, event: JobFinished) -> None:
+        """Subscribed to `JobFinished`: a message that waited for the run to end continues it."""
+        if not event.judged:
+            return
+        with self._db.read() as conn:
+            row = repository.get(conn, event.job_id)
+        if row is not None and row["continue_prompt"]:
+            self.continue_(event.job_id, str(row["continue_prompt"]))
 
     @staticmethod
     def resumable_session(conn: Connection, job_id: str) -> str | None:
@@ -332,17 +321,36 @@ class JobService:
                 return str(agent["session_id"])
         return None
 
-    def delete(self, job_id: str) -> None:
+    async def delete(self, job_id: str) -> None:
+        """A running job is cancelled first: its agent is stopped and waited for (its locks,
+        credential and questions end with it), its worktree's work is pushed to its branch and
+        the worktree removed; then the job, its agents' rows and their log files go."""
+        with self._writer.write() as change:
+            row = self._require(change.conn, job_id)
+            agent_id = row["current_agent_id"]
+            if JobStatus(row["status"]) in ACTIVE:
+                # Detached from its agent, so judging the stopped run leaves the job alone.
+                change.set_status(
+                    job_id, JobStatus.CANCELLED, reason="job deleted", current_agent_id=None
+                )
+        if agent_id and self._runner.stop(agent_id, "cancelled", "job deleted"):
+            await wait_for(
+                self._bus,
+                types=frozenset({"agent.updated"}),
+                check=lambda: not self._runner.is_live(agent_id),
+                timeout=self._settings.kill_grace_sec + 10,
+            )
+        if row["use_worktree"]:
+            with contextlib.suppress(WorktreeError):
+                tree = worktree_for(Path(row["work_dir"]), job_id)
+                await asyncio.to_thread(finish_worktree, tree, title=row["title"], succeeded=False)
         with self._db.write() as conn:
-            row = self._require(conn, job_id)
             agent_rows = agents_repository.for_job(conn, job_id)
             conn.execute(delete(jobs).where(jobs.c.id == job_id))
-        if JobStatus(row["status"]) in ACTIVE and row["current_agent_id"]:
-            self._runner.stop(row["current_agent_id"], "cancelled", "job deleted")
         logs_dir = self._settings.agent_logs_dir
         for agent in agent_rows:
             if self._runner.is_live(agent["id"]):
-                continue
+                continue  # it outlived its stop: its files go when it is gone
             files = AgentFiles.for_agent(logs_dir, agent["id"])
             for path in (files.log, files.stderr, files.exit, files.prompt):
                 with contextlib.suppress(OSError):
@@ -359,7 +367,7 @@ class JobService:
         return row
 
     def publish(self, job: Job) -> None:
-        self._bus.publish(JobUpdated(data=job))
+        self._writer.publish(job)
 
 
 def is_pending(status: str) -> bool:

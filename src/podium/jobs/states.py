@@ -23,7 +23,11 @@ ACTIVE = frozenset({JobStatus.RUNNING, JobStatus.WAITING_USER})
 _ALLOWED: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.SCHEDULED: frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.CANCELLED}),
     JobStatus.WAITING: frozenset({JobStatus.QUEUED, JobStatus.FAILED, JobStatus.CANCELLED}),
-    JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED}),
+    # Requeueing a queued job only says so again.
+    JobStatus.QUEUED: frozenset(
+        {JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED, JobStatus.QUEUED}
+    ),
+    # An agent stopped by its provider's usage limit: scheduled to continue after the reset.
     JobStatus.RUNNING: frozenset(
         {
             JobStatus.WAITING_USER,
@@ -31,10 +35,18 @@ _ALLOWED: dict[JobStatus, frozenset[JobStatus]] = {
             JobStatus.FAILED,
             JobStatus.CANCELLED,
             JobStatus.QUEUED,
+            JobStatus.SCHEDULED,
         }
     ),
     JobStatus.WAITING_USER: frozenset(
-        {JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.QUEUED}
+        {
+            JobStatus.RUNNING,
+            JobStatus.DONE,
+            JobStatus.FAILED,
+            JobStatus.CANCELLED,
+            JobStatus.QUEUED,
+            JobStatus.SCHEDULED,
+        }
     ),
     # A finished job can be continued (queued again with a follow-up) or requeued.
     JobStatus.DONE: frozenset({JobStatus.QUEUED}),

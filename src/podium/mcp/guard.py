@@ -16,8 +16,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from podium.agents.credentials import AgentCredentials
 from podium.api.security import HostNames, _hostname
-from podium.mcp.credentials import AgentCredentials
 
 AGENT_HEADER = b"x-podium-agent-id"
 HookHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]

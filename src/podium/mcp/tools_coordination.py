@@ -8,24 +8,18 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from podium.coordination.locks import normalise_path
-from podium.errors import PodiumError
 from podium.mcp.identity import caller
+from podium.mcp.tool import podium_tool
+from podium.mcp.waiting import heartbeat, wait_seconds
 from podium.services import Services
-
-MAX_WAIT_MS = 3_600_000
-
-
-def wait_seconds(timeout_ms: int | None, default_ms: int) -> float:
-    value = default_ms if timeout_ms is None else timeout_ms
-    if value < 0:
-        raise ToolError("timeout_ms must not be negative")
-    return min(value, MAX_WAIT_MS) / 1000
 
 
 def register(server: MCPServer, services: Services) -> None:
     locks, notes, db = services.locks, services.notes, services.db
+    beat = services.settings.mcp_heartbeat_sec
+    tool = podium_tool(server)
 
-    @server.tool()
+    @tool
     async def lock_files(
         files: list[str], reason: str, ctx: Context[Any, Any], timeout_ms: int | None = None
     ) -> dict[str, Any]:
@@ -35,30 +29,25 @@ def register(server: MCPServer, services: Services) -> None:
         me = caller(ctx, db)
         if not files:
             raise ToolError("files must name at least one file")
-        try:
-            paths = [normalise_path(path, me.work_dir) for path in files]
+        paths = [normalise_path(path, me.work_dir) for path in files]
+        async with heartbeat(ctx, beat, "waiting for file locks"):
             taken = await locks.acquire(
                 me.agent_id, me.job_id, paths, reason, wait_seconds(timeout_ms, 300_000)
             )
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
         return {
             "locked": [lock.path for lock in taken],
             "expires_at": min(lock.expires_at for lock in taken).isoformat(),
         }
 
-    @server.tool()
+    @tool
     async def release_files(files: list[str], ctx: Context[Any, Any]) -> dict[str, Any]:
         """Release locks you hold, as soon as you are done with the files."""
         me = caller(ctx, db)
-        try:
-            paths = [normalise_path(path, me.work_dir) for path in files]
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
+        paths = [normalise_path(path, me.work_dir) for path in files]
         released = locks.release(me.agent_id, paths)
         return {"released": released, "not_held": sorted(set(paths) - set(released))}
 
-    @server.tool()
+    @tool
     async def check_file_locks(ctx: Context[Any, Any]) -> dict[str, Any]:
         """Every file lock currently held, by whom and why."""
         me = caller(ctx, db)
@@ -75,7 +64,7 @@ def register(server: MCPServer, services: Services) -> None:
         ]
         return {"locks": held}
 
-    @server.tool()
+    @tool
     async def read_note(key: str) -> dict[str, Any]:
         """Read a shared note; `exists` is false when nobody wrote it yet."""
         note = notes.read(key)
@@ -83,17 +72,14 @@ def register(server: MCPServer, services: Services) -> None:
             return {"key": key, "exists": False, "value": None}
         return {"key": key, "exists": True, "value": note.value}
 
-    @server.tool()
+    @tool
     async def write_note(key: str, value: str, ctx: Context[Any, Any]) -> dict[str, Any]:
         """Write a shared note (namespaced keys like "results/step1" avoid collisions)."""
         me = caller(ctx, db)
-        try:
-            note = notes.write(key, value, by=me.agent_id)
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
+        note = notes.write(key, value, by=me.agent_id)
         return {"key": note.key, "written": True}
 
-    @server.tool()
+    @tool
     async def list_notes(prefix: str | None = None) -> dict[str, Any]:
         """Notes whose key starts with prefix (all notes without one)."""
         found = notes.list(prefix)
@@ -101,13 +87,14 @@ def register(server: MCPServer, services: Services) -> None:
             "notes": [{"key": n.key, "value": n.value, "updated_by": n.updated_by} for n in found]
         }
 
-    @server.tool()
+    @tool
     async def delete_note(key: str) -> dict[str, Any]:
         """Delete a shared note."""
         return {"key": key, "deleted": notes.delete(key)}
 
-    @server.tool()
+    @tool
     async def watch_notes(
+        ctx: Context[Any, Any],
         keys: list[str] | None = None,
         prefix: str | None = None,
         until_value: str | None = None,
@@ -116,15 +103,13 @@ def register(server: MCPServer, services: Services) -> None:
         """Block until the notes exist (all of keys, or any under prefix) and, with until_value,
         until one holds that value. Wakes the moment a matching note is written; use it instead
         of polling read_note. Default timeout 60 s."""
-        try:
+        async with heartbeat(ctx, beat, "watching notes"):
             found = await notes.watch(
                 keys=keys,
                 prefix=prefix,
                 until_value=until_value,
                 timeout_sec=wait_seconds(timeout_ms, 60_000),
             )
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
         return {
             "timed_out": not found,
             "notes": [{"key": n.key, "value": n.value} for n in found],

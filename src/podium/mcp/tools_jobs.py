@@ -7,19 +7,21 @@ from typing import Any
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from podium.errors import PodiumError
 from podium.events import wait_for
 from podium.jobs.schemas import JobCreate
 from podium.jobs.states import TERMINAL
 from podium.mcp.identity import caller
-from podium.mcp.tools_coordination import wait_seconds
+from podium.mcp.tool import podium_tool
+from podium.mcp.waiting import heartbeat, wait_seconds
 from podium.services import Services
 
 
 def register(server: MCPServer, services: Services) -> None:
     jobs, db = services.jobs, services.db
+    beat = services.settings.mcp_heartbeat_sec
+    tool = podium_tool(server)
 
-    @server.tool()
+    @tool
     async def create_job(
         description: str,
         ctx: Context[Any, Any],
@@ -45,35 +47,33 @@ def register(server: MCPServer, services: Services) -> None:
                 parent_job_id=me.job_id,
                 project_id=me.project_id,
             )
-            job = jobs.create(body)
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
-        except ValueError as exc:
+        except ValueError as exc:  # pydantic's validation of the arguments
             raise ToolError(str(exc)) from exc
+        job = jobs.create(body)
         return {"job_id": job.id, "title": job.title, "status": job.status}
 
-    @server.tool()
-    async def wait_for_jobs(job_ids: list[str], timeout_ms: int | None = None) -> dict[str, Any]:
+    @tool
+    async def wait_for_jobs(
+        job_ids: list[str], ctx: Context[Any, Any], timeout_ms: int | None = None
+    ) -> dict[str, Any]:
         """Block until every listed job has finished (done, failed or cancelled), or until
         timeout_ms (default 5 minutes). Returns each job's status and result; if `all_finished`
         is false, call again to keep waiting."""
         if not job_ids:
             raise ToolError("job_ids must name at least one job")
-        try:
-            for job_id in job_ids:
-                jobs.get(job_id)
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
+        for job_id in job_ids:
+            jobs.get(job_id)
 
         def all_finished() -> bool:
             return all(jobs.get(job_id).status in TERMINAL for job_id in job_ids)
 
-        await wait_for(
-            services.bus,
-            types=frozenset({"job.updated", "job.deleted"}),
-            check=all_finished,
-            timeout=wait_seconds(timeout_ms, 300_000),
-        )
+        async with heartbeat(ctx, beat, "waiting for jobs"):
+            await wait_for(
+                services.bus,
+                types=frozenset({"job.updated", "job.deleted"}),
+                check=all_finished,
+                timeout=wait_seconds(timeout_ms, 300_000),
+            )
         report = []
         for job_id in job_ids:
             job = jobs.get(job_id)
@@ -87,7 +87,7 @@ def register(server: MCPServer, services: Services) -> None:
             )
         return {"all_finished": all(r["status"] in TERMINAL for r in report), "jobs": report}
 
-    @server.tool()
+    @tool
     async def ask_user(
         question: str, ctx: Context[Any, Any], timeout_ms: int | None = None
     ) -> dict[str, Any]:
@@ -95,30 +95,22 @@ def register(server: MCPServer, services: Services) -> None:
         waiting for an answer on the dashboard meanwhile."""
         me = caller(ctx, db)
         seconds = wait_seconds(timeout_ms, 1_800_000)
-        try:
+        async with heartbeat(ctx, beat, "waiting for the user's answer"):
             answer = await services.questions.ask(
                 job_id=me.job_id, agent_id=me.agent_id, question=question, timeout_sec=seconds
             )
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
         return {"answer": answer}
 
-    @server.tool()
+    @tool
     async def report_status(message: str, ctx: Context[Any, Any]) -> dict[str, Any]:
         """Show a short progress message on your job's dashboard card."""
         me = caller(ctx, db)
-        try:
-            services.reports.report_status(job_id=me.job_id, agent_id=me.agent_id, message=message)
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
+        services.reports.report_status(job_id=me.job_id, agent_id=me.agent_id, message=message)
         return {"ok": True}
 
-    @server.tool()
+    @tool
     async def finish_job(ctx: Context[Any, Any], result: str | None = None) -> dict[str, Any]:
         """Mark your job done with this result. Your process is stopped shortly after."""
         me = caller(ctx, db)
-        try:
-            services.reports.finish(job_id=me.job_id, agent_id=me.agent_id, result=result)
-        except PodiumError as exc:
-            raise ToolError(exc.message) from exc
+        services.reports.finish(job_id=me.job_id, agent_id=me.agent_id, result=result)
         return {"finished": True, "job_id": me.job_id}

@@ -4,6 +4,7 @@ import type {
   Agent,
   AppSettings,
   IntegrationStatus,
+  BackupInfo,
   Job,
   JobCreate,
   JobPatch,
@@ -14,6 +15,7 @@ import type {
   OutputPage,
   Project,
   Question,
+  QueueStatus,
   SearchHit,
   StatusHistoryEntry,
   Template,
@@ -102,6 +104,10 @@ export const getSettings = () => unwrap<AppSettings>(api.GET("/api/settings"));
 export const putSettings = (body: AppSettings) => unwrap<AppSettings>(api.PUT("/api/settings", { body }));
 
 export const listIntegrations = () => unwrap<IntegrationStatus[]>(api.GET("/api/integrations"));
+export const getQueue = () => unwrap<QueueStatus>(api.GET("/api/queue"));
+
+export const listBackups = () => unwrap<BackupInfo[]>(api.GET("/api/backups"));
+export const createBackup = () => unwrap<BackupInfo>(api.POST("/api/backups"));
 
 export const listModels = () => unwrap<ModelInfo[]>(api.GET("/api/models"));
 

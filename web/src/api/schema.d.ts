@@ -227,6 +227,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Backups
+         * @description Newest first.
+         */
+        get: operations["list_backups_api_backups_get"];
+        put?: never;
+        /**
+         * Create Backup
+         * @description An online backup of the live database, kept with the scheduled ones.
+         */
+        post: operations["create_backup_api_backups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects": {
         parameters: {
             query?: never;
@@ -310,6 +334,27 @@ export interface paths {
         };
         /** Health */
         get: operations["health_api_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Queue
+         * @description Why queued jobs are held, as of the dispatcher's last pass (also sent as the
+         *     `queue.updated` event): provider usage limits, spend caps, low resources.
+         */
+        get: operations["queue_api_queue_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -637,11 +682,61 @@ export interface components {
              * @default 20
              */
             maxConcurrentAgents?: number;
+            /**
+             * Dailyspendcapusd
+             * @default 0
+             */
+            dailySpendCapUsd?: number;
+            /** Projectdailyspendcapsusd */
+            projectDailySpendCapsUsd?: {
+                [key: string]: number;
+            };
+            /**
+             * Agentmemorymb
+             * @default 275
+             */
+            agentMemoryMb?: number;
+            /**
+             * Minfreediskmb
+             * @default 1024
+             */
+            minFreeDiskMb?: number;
+            /**
+             * Maxloadpercpu
+             * @default 10
+             */
+            maxLoadPerCpu?: number;
         };
         /** AppSettingsPatch */
         AppSettingsPatch: {
             /** Maxconcurrentagents */
             maxConcurrentAgents?: number | null;
+            /** Dailyspendcapusd */
+            dailySpendCapUsd?: number | null;
+            /** Projectdailyspendcapsusd */
+            projectDailySpendCapsUsd?: {
+                [key: string]: number;
+            } | null;
+            /** Agentmemorymb */
+            agentMemoryMb?: number | null;
+            /** Minfreediskmb */
+            minFreeDiskMb?: number | null;
+            /** Maxloadpercpu */
+            maxLoadPerCpu?: number | null;
+        };
+        /** BackupInfo */
+        BackupInfo: {
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Sizebytes */
+            sizeBytes: number;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
         };
         /** ContinueBody */
         ContinueBody: {
@@ -718,6 +813,10 @@ export interface components {
             attempt: number;
             /** Failurekind */
             failureKind: string | null;
+            /** Holdreason */
+            holdReason: string | null;
+            /** Helduntil */
+            heldUntil: string | null;
             /** Completionchecks */
             completionChecks: string[];
             /** Projectid */
@@ -732,6 +831,8 @@ export interface components {
             costUsd: number;
             /** Prurl */
             prUrl: string | null;
+            /** Expiredquestionid */
+            expiredQuestionId: string | null;
             /** Flagged */
             flagged: boolean;
             /** Archived */
@@ -986,6 +1087,43 @@ export interface components {
             createdAt: unknown;
             /** Answeredat */
             answeredAt: unknown | null;
+        };
+        /**
+         * QueueHold
+         * @description One reason the queue (or part of it) is held.
+         */
+        QueueHold: {
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /** Provider */
+            provider: string | null;
+            /** Projectid */
+            projectId: string | null;
+            /** Until */
+            until: string | null;
+        };
+        /** QueueStatus */
+        QueueStatus: {
+            /** Holds */
+            holds: components["schemas"]["QueueHold"][];
+            /** Queued */
+            queued: number;
+            /** Heldjobs */
+            heldJobs: number;
+            /** Spendtodayusd */
+            spendTodayUsd: number | null;
+            resources: components["schemas"]["ResourceSample"] | null;
+        };
+        /** ResourceSample */
+        ResourceSample: {
+            /** Availablememorymb */
+            availableMemoryMb: number;
+            /** Freediskmb */
+            freeDiskMb: number;
+            /** Loadpercpu */
+            loadPerCpu: number;
         };
         /** SearchHit */
         SearchHit: {
@@ -1364,6 +1502,20 @@ export interface components {
             ts: number;
             data: components["schemas"]["IdRef"];
         };
+        /**
+         * QueueUpdated
+         * @description The queue's holds changed (GET /api/queue says the same).
+         */
+        QueueUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "queue.updated";
+            /** Ts */
+            ts: number;
+            data: components["schemas"]["QueueStatus"];
+        };
         /** ReleasedLock */
         ReleasedLock: {
             /** Id */
@@ -1450,7 +1602,7 @@ export interface components {
             ts: number;
             data: components["schemas"]["Template"];
         };
-        ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"];
+        ServerMessage: components["schemas"]["Snapshot"] | components["schemas"]["AgentBacklog"] | components["schemas"]["ErrorMessage"] | components["schemas"]["Pong"] | components["schemas"]["JobUpdated"] | components["schemas"]["JobDeleted"] | components["schemas"]["JobStatusReported"] | components["schemas"]["AgentUpdated"] | components["schemas"]["AgentOutput"] | components["schemas"]["ProjectUpdated"] | components["schemas"]["ProjectDeleted"] | components["schemas"]["TemplateUpdated"] | components["schemas"]["TemplateDeleted"] | components["schemas"]["QuestionCreated"] | components["schemas"]["QuestionAnswered"] | components["schemas"]["QuestionExpired"] | components["schemas"]["NoteUpdated"] | components["schemas"]["NoteDeleted"] | components["schemas"]["LockAcquired"] | components["schemas"]["LockReleased"] | components["schemas"]["LockViolation"] | components["schemas"]["SettingsUpdated"] | components["schemas"]["QueueUpdated"];
         /** TerminalActivity */
         TerminalActivity: {
             /**
@@ -2004,6 +2156,46 @@ export interface operations {
             };
         };
     };
+    list_backups_api_backups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupInfo"][];
+                };
+            };
+        };
+    };
+    create_backup_api_backups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupInfo"];
+                };
+            };
+        };
+    };
     list_projects_api_projects_get: {
         parameters: {
             query?: never;
@@ -2318,6 +2510,26 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    queue_api_queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
                 };
             };
         };

@@ -23,6 +23,9 @@ export type SearchHit = Schemas["SearchHit"];
 export type ModelInfo = Schemas["ModelInfo"];
 export type AppSettings = Schemas["AppSettings"];
 export type IntegrationStatus = Schemas["IntegrationStatus"];
+export type BackupInfo = Schemas["BackupInfo"];
+export type QueueStatus = Schemas["QueueStatus"];
+export type QueueHold = Schemas["QueueHold"];
 
 export type EventKind =
   | "init"

@@ -7,6 +7,7 @@ import { healthBadge } from "../state/format/health";
 import { elapsedMs, formatClock, formatCost, formatDuration, modelLabel } from "../state/format/format";
 import { useNow } from "../state/page/useNow";
 import { Icon } from "./Icon";
+import { holdText } from "./QueueBanner";
 
 interface JobCardProps {
   job: Job;
@@ -25,7 +26,9 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
   const turns = agent?.numTurns;
   const failed = job.status === "failed" || job.status === "cancelled";
   const health = ticking ? healthBadge(agent?.warnings) : null;
-  const message = failed ? job.statusReason ?? job.statusMessage : job.statusMessage;
+  const pending = job.status === "queued" || job.status === "scheduled";
+  const hold = pending && job.holdReason ? holdText({ reason: job.holdReason, until: job.heldUntil }) : null;
+  const message = failed ? job.statusReason ?? job.statusMessage : hold ?? job.statusMessage;
   return (
     <div
       role="button"
@@ -82,7 +85,11 @@ export const JobCard = memo(function JobCard({ job, color, agent, selected, onOp
         {job.priority !== 0 && <span title="Priority">p{job.priority > 0 ? `+${job.priority}` : job.priority}</span>}
       </div>
       {!compact && (
-        <div className={`card-message${failed && job.statusReason ? " reason" : ""}`} title={message ?? undefined}>
+        <div
+          className={`card-message${failed && job.statusReason ? " reason" : ""}${hold ? " held" : ""}`}
+          title={message ?? undefined}
+          data-testid={hold ? "hold-reason" : undefined}
+        >
           {message ?? idleMessage(job, color)}
         </div>
       )}

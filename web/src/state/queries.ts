@@ -15,6 +15,8 @@ export const keys = {
   models: ["models"] as const,
   settings: ["settings"] as const,
   integrations: ["integrations"] as const,
+  backups: ["backups"] as const,
+  queue: ["queue"] as const,
   usage: (days: number) => ["usage", days] as const,
   search: (q: string) => ["search", q] as const,
   agents: (jobId: string) => ["agents", jobId] as const,
@@ -96,6 +98,19 @@ export const useStatusHistory = (jobId: string | null) => useQuery(queries.statu
 function useChanging<TArgs, TResult>(key: QueryKey, change: (args: TArgs) => Promise<TResult>) {
   const client = useQueryClient();
   return useMutation({ mutationFn: change, onSuccess: () => client.invalidateQueries({ queryKey: key }) });
+}
+
+/** Why queued jobs are held; `queue.updated` messages make it stale. */
+export const useQueue = () => useQuery({ queryKey: keys.queue, queryFn: ep.getQueue, refetchInterval: 60_000 });
+
+export const useBackups = () => useQuery({ queryKey: keys.backups, queryFn: ep.listBackups });
+
+export function useCreateBackup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ep.createBackup,
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.backups }),
+  });
 }
 
 export function useSaveSettings() {

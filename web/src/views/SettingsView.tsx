@@ -1,10 +1,12 @@
-/** Settings: max concurrent agents, notifications, theme, the access token, and which
- * integration tools agents have. */
+/** Settings: max concurrent agents, notifications, theme, the access token, limits and backups,
+ * and which integration tools agents have. */
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "../api/auth";
 import { useIntegrations, useSaveSettings, useSettings } from "../state/queries";
 import { IntegrationList } from "../components/IntegrationList";
 import { Modal } from "../components/Modal";
+import { BackupsSection } from "./BackupsSection";
+import { LimitsSection } from "./LimitsSection";
 import { errorText, useToast } from "../components/Toasts";
 import { notificationsSupported, requestNotifications } from "../state/live/notify";
 import type { Theme } from "../state/page/theme";
@@ -75,6 +77,7 @@ export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props)
           )}
         </div>
       </form>
+      <LimitsSection />
       <div className="field">
         <span className="field-label">Theme</span>
         <div className="inline">
@@ -124,6 +127,7 @@ export function SettingsView({ onClose, theme, onTheme, onTokenChanged }: Props)
         )}
         <div className="field-hint">Tools every agent gets; set in the server's environment before it starts.</div>
       </div>
+      <BackupsSection />
     </Modal>
   );
 }

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from podium.agents import repository
-from podium.agents.interactive import claude_config
 from podium.agents.interactive.keyboard import Keyboard
 from podium.agents.interactive.tmux import Tmux, TmuxError, session_name
+from podium.agents.interactive.traits import TuiTraits
 from podium.agents.interactive.viewer_sizes import ViewerSizes
 from podium.agents.logwatch import LogWatcher
 from podium.agents.service import publish_agent
@@ -38,17 +38,12 @@ from podium.events import EventBus
 log = logging.getLogger(__name__)
 
 STATE_PATH = "/hook/state"
-# When no SessionStart hook arrives (a CLI without one, or a hook that failed), type anyway.
-PROMPT_FALLBACK_SEC = {"claude": 20.0, "codex": 4.0}
 # A prompt typed while the TUI was still drawing may lose its Enter: press it again once.
 SUBMIT_CHECK_SEC = 6.0
 READ_CHUNK = 256 * 1024
 # The pane's raw output is copied to a file only while someone watches, and the file starts
 # over past this size (viewers get a fresh screen then), so a long session never fills a disk.
 RAW_LIMIT = 4 * 1024 * 1024
-# Codex reports a finished turn (its `notify` program) but has no hook for a submitted prompt,
-# so for it Podium marks the agent busy itself whenever it submits input.
-NO_PROMPT_HOOK = frozenset({"codex"})
 
 Activity = str  # "busy" | "idle" | "waiting"
 
@@ -57,7 +52,9 @@ Activity = str  # "busy" | "idle" | "waiting"
 class _Session:
     agent_id: str
     job_id: str
-    provider: str
+    # The provider's traits: when to type the prompt without a SessionStart hook, and whether
+    # a hook reports submitted prompts (else Podium marks the agent busy when it submits input).
+    mode: TuiTraits
     prompt: str | None = None
     submitted: bool = False
     last_message: str | None = None
@@ -110,17 +107,21 @@ class InteractiveSessions:
 
     # -- launch --------------------------------------------------------------------------
     def environment(
-        self, *, job_id: str, provider: str, work_dir: Path, env: Mapping[str, str]
+        self,
+        *,
+        job_id: str,
+        provider: str,
+        mode: TuiTraits,
+        work_dir: Path,
+        env: Mapping[str, str],
     ) -> dict[str, str]:
         """The agent's environment plus what the interactive TUI needs."""
         out = dict(env)
         out["PODIUM_STATE_URL"] = f"{self._settings.mcp_base_url}{STATE_PATH}"
         out["TERM"] = "xterm-256color"
         out.setdefault("COLORTERM", "truecolor")
-        if provider == "claude":
-            config_dir = self._configs / job_id / "claude"
-            claude_config.prepare(config_dir, work_dir, out)
-            out["CLAUDE_CONFIG_DIR"] = str(config_dir)
+        if mode.prepare_env is not None:
+            mode.prepare_env(self._configs / job_id / provider, work_dir, out)
         return out
 
     def spawn(
@@ -128,7 +129,7 @@ class InteractiveSessions:
         *,
         agent_id: str,
         job_id: str,
-        provider: str,
+        mode: TuiTraits,
         argv: Sequence[str],
         env: Mapping[str, str],
         work_dir: Path,
@@ -154,17 +155,17 @@ class InteractiveSessions:
                 launch_file.unlink()
             self.tmux.kill(name)
             raise OSError(str(exc)) from exc
-        session = _Session(agent_id=agent_id, job_id=job_id, provider=provider, prompt=prompt)
+        session = _Session(agent_id=agent_id, job_id=job_id, mode=mode, prompt=prompt)
         self._sessions[agent_id] = session
         if prompt:
-            delay = PROMPT_FALLBACK_SEC.get(provider, 5.0)
+            delay = mode.prompt_fallback_sec
             session.timers.append(self._loop.call_later(delay, self._type_prompt, agent_id))
         return pid
 
-    def adopt(self, agent_id: str, job_id: str, provider: str) -> None:
+    def adopt(self, agent_id: str, job_id: str, mode: TuiTraits) -> None:
         """Follow an agent that was started before this server (re-attach after a restart)."""
         self._sessions.setdefault(
-            agent_id, _Session(agent_id=agent_id, job_id=job_id, provider=provider, submitted=True)
+            agent_id, _Session(agent_id=agent_id, job_id=job_id, mode=mode, submitted=True)
         )
         if agent_id not in self._tails:
             # A pipe the last server left open for its viewers: nobody reads it now.
@@ -187,7 +188,7 @@ class InteractiveSessions:
 
         def typed() -> None:
             self._submitted(agent_id)
-            if session.provider == "claude" and self._loop is not None:
+            if session.mode.reports_prompt_submit and self._loop is not None:
                 session.timers.append(
                     self._loop.call_later(SUBMIT_CHECK_SEC, self._check_submitted, agent_id)
                 )
@@ -222,7 +223,7 @@ class InteractiveSessions:
     def _submitted(self, agent_id: str) -> None:
         """Input went in: busy, for a CLI that will not say so itself."""
         session = self._sessions.get(agent_id)
-        if session is not None and session.provider in NO_PROMPT_HOOK:
+        if session is not None and not session.mode.reports_prompt_submit:
             self._set_state(agent_id, session, "busy", None)
 
     def resize(self, agent_id: str, cols: int, rows: int) -> None:

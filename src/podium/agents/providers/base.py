@@ -1,10 +1,14 @@
-"""The provider interface: build the command, parse one output line, price usage, resume."""
+"""The provider interface: build the command, parse one output line, price usage, resume, and
+the few traits the rest of Podium asks about instead of testing a provider's name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+from podium.agents.interactive.traits import TuiTraits
 
 EventKind = Literal[
     "init", "text", "thinking", "tool_use", "tool_result", "result", "error", "system", "raw"
@@ -82,8 +86,47 @@ class LaunchSpec:
     openai_base_url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class InteractiveMode:
+    """How a provider's TUI runs in tmux (podium.agents.interactive)."""
+
+    # The TUI's argv; the prompt is typed in, not read from stdin.
+    command: Callable[[LaunchSpec], list[str]]
+    tui: TuiTraits
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """A model id offered in the job form."""
+
+    id: str
+    label: str
+
+
 class Provider(Protocol):
+    """One agent CLI. See the package docstring for what a new one needs."""
+
+    # Stored on each agent row; also the provider's bucket in /api/usage totals.
     name: str
+    label: str  # what people call the CLI ("Claude Code")
+    binary: str  # the CLI to run
+    binary_setting: str  # the setting naming it, for messages (CLAUDE_BIN)
+    # Runs every model no other provider claims, and jobs without a model.
+    catch_all: bool
+    # The CLI stops itself at `max_turns`; for the others the runner counts and stops it.
+    enforces_turn_cap: bool
+    # Some of its edits bypass the lock hook, so locks are audited after each run.
+    needs_lock_audit: bool
+
+    @property
+    def interactive(self) -> InteractiveMode | None:
+        """How its TUI runs in tmux; None if Podium cannot run it interactively."""
+        ...
+
+    @property
+    def known_models(self) -> tuple[ModelChoice, ...]:
+        """The model ids offered in the job form."""
+        ...
 
     def handles(self, model: str | None) -> bool: ...
 

@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from podium.agents.interactive.traits import TuiTraits
 from podium.agents.pricing import price_usage
 from podium.agents.providers.base import (
     AgentEvent,
+    InteractiveMode,
     LaunchSpec,
+    ModelChoice,
     ParsedLine,
     RunResult,
     Usage,
 )
+from podium.agents.providers.events import tool_result, tool_use, usage_from
 
-_TOOL_RESULT_LIMIT = 20_000
 LOCKED_TOOLS = "Edit|Write|MultiEdit|NotebookEdit"
+# Without a SessionStart hook (one that failed), the prompt is typed after this long anyway.
+_PROMPT_FALLBACK_SEC = 20.0
+KNOWN_MODELS = (
+    ModelChoice("claude-opus-4-7", "Claude Opus 4.7"),
+    ModelChoice("claude-opus-4-7[1m]", "Claude Opus 4.7 (1M context)"),
+    ModelChoice("claude-sonnet-4-5", "Claude Sonnet 4.5"),
+    ModelChoice("claude-haiku-4-5", "Claude Haiku 4.5"),
+    ModelChoice("opus", "Opus (latest)"),
+    ModelChoice("sonnet", "Sonnet (latest)"),
+    ModelChoice("haiku", "Haiku (latest)"),
+)
 
 
 def _usage(raw: dict[str, Any] | None) -> Usage | None:
-    if not raw:
-        return None
-    return Usage(
-        input_tokens=int(raw.get("input_tokens") or 0),
-        output_tokens=int(raw.get("output_tokens") or 0),
-        cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
-        cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
+    return usage_from(
+        raw, cache_read="cache_read_input_tokens", cache_write="cache_creation_input_tokens"
     )
 
 
@@ -53,11 +63,36 @@ def _session_args(spec: LaunchSpec) -> list[str]:
     return argv
 
 
+def _prepare_config(config_dir: Path, work_dir: Path, env: dict[str, str]) -> None:
+    """The TUI gets a CLAUDE_CONFIG_DIR of its own, so the user's ~/.claude is never written."""
+    from podium.agents.interactive import claude_config
+
+    claude_config.prepare(config_dir, work_dir, env)
+    env["CLAUDE_CONFIG_DIR"] = str(config_dir)
+
+
 class ClaudeProvider:
     name = "claude"
+    label = "Claude Code"
+    binary_setting = "CLAUDE_BIN"
+    catch_all = True  # the CLI's own default model, and every id nobody else claims
+    enforces_turn_cap = True  # --max-turns
+    needs_lock_audit = False  # every edit tool goes through the PreToolUse lock hook
+    known_models = KNOWN_MODELS
+
+    def __init__(self, binary: str = "claude") -> None:
+        self.binary = binary
+        self.interactive = InteractiveMode(
+            command=self.interactive_command,
+            tui=TuiTraits(
+                prompt_fallback_sec=_PROMPT_FALLBACK_SEC,
+                reports_prompt_submit=True,
+                prepare_env=_prepare_config,
+            ),
+        )
 
     def handles(self, model: str | None) -> bool:
-        return model is None or not model.lower().startswith(("codex", "gpt-", "o3", "o4"))
+        return True
 
     def command(self, spec: LaunchSpec) -> list[str]:
         argv = [
@@ -149,9 +184,7 @@ class ClaudeProvider:
             elif block_type == "tool_use":
                 tool_input = block.get("input") or {}
                 name = str(block.get("name", ""))
-                data = {"id": block.get("id"), "name": name, "input": tool_input}
-                summary = f"{name} {orjson.dumps(tool_input).decode()[:2000]}"
-                parsed.events.append(AgentEvent("tool_use", summary, data))
+                parsed.events.append(tool_use(block.get("id"), name, tool_input))
         parsed.turn_completed = parsed.usage_key is not None
         return parsed
 
@@ -165,13 +198,9 @@ class ClaudeProvider:
         for block in content or []:
             if block.get("type") != "tool_result":
                 continue
-            text = _result_text(block.get("content"))[:_TOOL_RESULT_LIMIT]
-            data = {
-                "toolUseId": block.get("tool_use_id"),
-                "content": text,
-                "isError": bool(block.get("is_error")),
-            }
-            parsed.events.append(AgentEvent("tool_result", text, data))
+            text = _result_text(block.get("content"))
+            is_error = bool(block.get("is_error"))
+            parsed.events.append(tool_result(block.get("tool_use_id"), text, is_error))
         return parsed
 
     def _result(self, line: dict[str, Any]) -> ParsedLine:

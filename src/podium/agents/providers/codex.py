@@ -31,36 +31,50 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from podium.agents.interactive.traits import TuiTraits
 from podium.agents.pricing import price_usage
 from podium.agents.providers.base import (
     AgentEvent,
+    InteractiveMode,
     LaunchSpec,
+    ModelChoice,
     ParsedLine,
     RunResult,
     Usage,
 )
+from podium.agents.providers.events import tool_result as _tool_result
+from podium.agents.providers.events import tool_use as _tool_use
+from podium.agents.providers.events import usage_from
 
-_TOOL_RESULT_LIMIT = 20_000
 PROVIDER_ID = "podium"  # the `model_providers.<id>` entry that points codex at OPENAI_BASE_URL
 MCP_SERVER = "podium"
-# The environment variable holding the agent's MCP credential (podium.mcp.wiring.TOKEN_ENV; not
-# imported, so providers do not depend on the MCP package).
+# The environment variable holding the agent's MCP credential (podium.agents.wiring.TOKEN_ENV; not
+# imported, so providers do not depend on how a run is wired).
 MCP_TOKEN_ENV = "PODIUM_AGENT_TOKEN"
 # Podium's MCP tools may block (waiting for other agents); codex's default is 60 seconds.
 MCP_TOOL_TIMEOUT_SEC = 3600
 _PREFIXES = ("codex", "gpt-", "o3", "o4")
+# Codex reports finished turns (`notify`) but has no SessionStart hook: type the prompt soon.
+_PROMPT_FALLBACK_SEC = 4.0
+KNOWN_MODELS = (
+    ModelChoice("codex", "Codex (default model)"),
+    ModelChoice("codex-gpt-5.5", "Codex GPT-5.5"),
+    ModelChoice("codex-gpt-5.3-codex", "Codex GPT-5.3 Codex"),
+)
 
 
-def codex_model(model: str | None) -> str | None:
+def codex_model(model: str | None, default: str | None = None) -> str | None:
     """The `-m` value for a Podium model id, None for "the CLI's default".
 
-    ``codex`` is the CLI's default model, ``codex-<id>`` is model ``<id>``, anything else
-    (``gpt-5``, ``o3``) is an OpenAI id already. ``codex-mini*`` is itself an OpenAI model id."""
+    ``codex`` is `default` (PODIUM_CODEX_DEFAULT_MODEL; None leaves the CLI's own default, which
+    codex-cli 0.169 sends no tools through a custom provider), ``codex-<id>`` is model ``<id>``,
+    anything else (``gpt-5``, ``o3``) is an OpenAI id already. ``codex-mini*`` is itself an
+    OpenAI model id."""
     if not model:
         return None
     lowered = model.lower()
     if lowered == "codex":
-        return None
+        return default
     if lowered.startswith("codex-") and not lowered.startswith("codex-mini"):
         return model[len("codex-") :] or None
     return model
@@ -92,14 +106,7 @@ def _config(key: str, toml_value: str) -> list[str]:
 def _usage(raw: dict[str, Any] | None) -> Usage | None:
     """OpenAI counts cached (and cache-write) tokens inside input_tokens and reasoning tokens
     inside output_tokens; Usage keeps those conventions (priced with input_includes_cache)."""
-    if not raw:
-        return None
-    return Usage(
-        input_tokens=int(raw.get("input_tokens") or 0),
-        output_tokens=int(raw.get("output_tokens") or 0),
-        cache_read_tokens=int(raw.get("cached_input_tokens") or 0),
-        cache_write_tokens=int(raw.get("cache_write_input_tokens") or 0),
-    )
+    return usage_from(raw, cache_read="cached_input_tokens", cache_write="cache_write_input_tokens")
 
 
 def _error_message(raw: Any) -> str:
@@ -132,20 +139,26 @@ def _mcp_result_text(result: Any) -> str:
     return text
 
 
-def _tool_use(item_id: Any, name: str, tool_input: Any) -> AgentEvent:
-    data = {"id": item_id, "name": name, "input": tool_input}
-    summary = f"{name} {json.dumps(tool_input, ensure_ascii=False)[:2000]}"
-    return AgentEvent("tool_use", summary, data)
-
-
-def _tool_result(item_id: Any, text: str, is_error: bool, **extra: Any) -> AgentEvent:
-    text = text[:_TOOL_RESULT_LIMIT]
-    data = {"toolUseId": item_id, "content": text, "isError": is_error, **extra}
-    return AgentEvent("tool_result", text, data)
-
-
 class CodexProvider:
     name = "codex"
+    label = "Codex"
+    binary_setting = "CODEX_BIN"
+    catch_all = False
+    enforces_turn_cap = False  # no turn-limit flag: the runner counts turns and stops it
+    # apply_patch edits do not go through a hook Podium can hold, so locks are audited after.
+    needs_lock_audit = True
+    known_models = KNOWN_MODELS
+
+    def __init__(self, binary: str = "codex", default_model: str | None = None) -> None:
+        self.binary = binary
+        self.default_model = default_model
+        self.interactive = InteractiveMode(
+            command=self.interactive_command,
+            tui=TuiTraits(
+                prompt_fallback_sec=_PROMPT_FALLBACK_SEC,
+                reports_prompt_submit=False,
+            ),
+        )
 
     def handles(self, model: str | None) -> bool:
         return model is not None and model.lower().startswith(_PREFIXES)
@@ -165,7 +178,7 @@ class CodexProvider:
             "-C",
             str(spec.work_dir),
         ]
-        model = codex_model(spec.model)
+        model = codex_model(spec.model, self.default_model)
         if model:
             argv += ["-m", model]
         if spec.openai_base_url:
@@ -244,7 +257,10 @@ class CodexProvider:
 
     def price(self, model: str | None, usage: Usage) -> float | None:
         return price_usage(
-            codex_model(model), usage, provider_id="openai", input_includes_cache=True
+            codex_model(model, self.default_model),
+            usage,
+            provider_id="openai",
+            input_includes_cache=True,
         )
 
     def _item(self, kind: str, item: dict[str, Any]) -> ParsedLine:

@@ -1,4 +1,4 @@
-"""/api/usage, /api/search, /api/models, /api/health."""
+"""/api/usage, /api/search, /api/models, /api/health, /api/queue."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from podium.agents.models import KNOWN_MODELS, ModelInfo
+from podium.agents.models import ModelInfo, known_models
 from podium.api.deps import ServicesDep
 from podium.insights.search import SearchHit, search_output
 from podium.insights.usage import UsageReport, usage_report
+from podium.jobs.gates import QueueStatus
 
 router = APIRouter(tags=["insights"])
 
@@ -18,6 +19,13 @@ router = APIRouter(tags=["insights"])
 @router.get("/api/health")
 async def health(services: ServicesDep) -> dict[str, object]:
     return {"status": "ok", "liveAgents": services.runner.live_count}
+
+
+@router.get("/api/queue")
+async def queue(services: ServicesDep) -> QueueStatus:
+    """Why queued jobs are held, as of the dispatcher's last pass (also sent as the
+    `queue.updated` event): provider usage limits, spend caps, low resources."""
+    return services.gates.status
 
 
 @router.get("/api/usage")
@@ -37,5 +45,5 @@ async def search(
 
 
 @router.get("/api/models")
-async def models() -> list[ModelInfo]:
-    return list(KNOWN_MODELS)
+async def models(services: ServicesDep) -> list[ModelInfo]:
+    return known_models(services.providers)

@@ -61,7 +61,7 @@ async def patch_job(job_id: str, body: JobPatch, jobs: JobsDep) -> Job:
 
 @router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_job(job_id: str, jobs: JobsDep) -> None:
-    jobs.delete(job_id)
+    await jobs.delete(job_id)
 
 
 @router.post("/{job_id}/cancel")

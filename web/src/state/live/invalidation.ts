@@ -40,6 +40,9 @@ export function invalidationsFor(messages: ServerMessage[], agents: ReadonlyMap<
       case "settings.updated":
         add(keys.settings);
         break;
+      case "queue.updated":
+        add(keys.queue);
+        break;
       case "job.status":
         add(keys.statusHistory(message.data.jobId));
         break;

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 
+from podium.agents.credentials import AgentCredentials
 from podium.agents.runs import AgentWiring
 from podium.config import Settings
-from podium.mcp.credentials import AgentCredentials
 
 TOKEN_ENV = "PODIUM_AGENT_TOKEN"
 # Blocking tools (lock_files, wait_for_jobs, ask_user) may hold a call open for a long time.
@@ -26,9 +27,23 @@ it with release_files as soon as you are done. An edit to a file locked by anoth
 refused. If lock_files reports a deadlock, release your locks and try again."""
 
 
-def hook_command() -> str:
-    """The PreToolUse hook: a stdlib-only module, so it starts in milliseconds."""
-    return f"{sys.executable} -m podium.hook"
+def hook_command(interpreter: str = sys.executable) -> str:
+    """The PreToolUse hook: a stdlib-only module, so it starts in milliseconds.
+
+    Claude Code runs it through a shell and blocks the edit only on exit 2; any other failure
+    (exit 127 for an interpreter that is gone after a venv rebuild, exit 1 for a module that no
+    longer imports, a signal) would let the edit through. So the shell turns every exit but 0
+    and 2 into 2 with a message, unless PODIUM_LOCK_FAIL_OPEN=1."""
+    python = shlex.quote(interpreter)
+    failed = (
+        "Podium lock hook could not run (exit %s): %s -m podium.hook. The edit is blocked so "
+        "it cannot overwrite the work of another agent.\\n"
+    )
+    return (
+        f"{python} -m podium.hook || {{ s=$?; [ $s -eq 2 ] && exit 2; "
+        '[ "$PODIUM_LOCK_FAIL_OPEN" = 1 ] && exit 0; '
+        f'printf {shlex.quote(failed)} "$s" {python} >&2; exit 2; }}'
+    )
 
 
 class AgentWiringFactory:
@@ -44,6 +59,11 @@ class AgentWiringFactory:
                 TOKEN_ENV: token,
                 "PODIUM_HOOK_URL": f"{base}/hook/lock",
                 "MCP_TOOL_TIMEOUT": str(TOOL_TIMEOUT_MS),
+                # Claude Code --print connects MCP servers in the background by default; on a
+                # loaded machine the first turn would then go out without Podium's tools.
+                "MCP_CONNECTION_NONBLOCKING": "0",
+                # Said outright, so the hook's choice does not hang on what the agent inherits.
+                "PODIUM_LOCK_FAIL_OPEN": "1" if self._settings.lock_fail_open else "0",
             },
             mcp_url=f"{base}/mcp/{agent_id}",
             # Claude Code expands ${VAR} from the agent's environment, so the token never
