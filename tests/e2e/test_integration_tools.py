@@ -11,11 +11,9 @@ import httpx
 import psycopg
 import pytest
 
-from tests.e2e.conftest import wait_job
-from tests.e2e.test_jobs import create
-from tests.e2e.test_mcp_tools import tool_results
 from tests.fakes.anthropic_server import ScriptedAnthropic
 from tests.support.hosted import HostedFakes, hosted_fakes
+from tests.support.jobs import create, tool_results, wait_job
 from tests.support.podium_process import PodiumServer
 from tests.support.postgres import Postgres, throwaway_postgres
 
