@@ -80,24 +80,10 @@ def _head_revision(versions: Path) -> str | None:
 def upgrade_in_child(database: Path) -> None:
     """The same upgrade, in a child interpreter that takes Alembic's memory with it."""
     done = subprocess.run(
-        [sys.executable, "-m", "podium.db.migrate", str(database)],
+        [sys.executable, "-m", "podium.db.migrate_child", str(database)],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"migrating {database} failed:\n{done.stderr[-4000:]}")
-
-
-def main() -> None:
-    from podium.db.engine import Database
-
-    database = Database(Path(sys.argv[1]))
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
-
-
-if __name__ == "__main__":
-    main()

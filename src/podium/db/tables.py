@@ -216,7 +216,7 @@ lock_history = Table(
     Index("ix_lock_history_path", "path"),
 )
 
-# A domain event handler that kept failing after its retries (podium.domain_events, 0011).
+# A domain event handler that kept failing after its retries (podium.jobs.domain_events, 0011).
 handler_failures = Table(
     "handler_failures",
     metadata,

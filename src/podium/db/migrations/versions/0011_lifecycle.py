@@ -1,6 +1,6 @@
 """Job lifecycle: what an agent reported with finish_job and the outcome being judged (so a
 restart judges the same run again), the question whose expiry a job waits on, and the domain
-event handlers that failed for good (podium.domain_events).
+event handlers that failed for good (podium.jobs.domain_events).
 
 Revision ID: 0011
 Revises: 0010
