@@ -28,10 +28,10 @@ from podium.coordination.status import JobReports
 from podium.db.backup import ServerLock
 from podium.db.backup_schedule import BackupService
 from podium.db.engine import Database
-from podium.domain_events import AgentEnded, DomainEvents
 from podium.events import EventBus
 from podium.jobs.classify import ModelClassifier
 from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.domain_events import AgentEnded, DomainEvents
 from podium.jobs.follow_ups import FollowUps
 from podium.jobs.gates import QueueGates, QueueStatus, QueueUpdated
 from podium.jobs.lifecycle import JobLifecycle

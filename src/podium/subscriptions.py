@@ -1,17 +1,51 @@
 """Who reacts to the job lifecycle: the handlers each package registers for the domain events
-(podium.domain_events), in one place, at wiring time."""
+(podium.jobs.domain_events), in one place, at wiring time."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from podium.domain_events import AgentEnded, JobCreated, JobFinished
+from podium.agents.credentials import AgentCredentials
+from podium.agents.registry import ProviderRegistry
+from podium.coordination.lock_audit import LockAudit
+from podium.coordination.locks import LockManager
+from podium.coordination.questions import QuestionService
+from podium.jobs.dispatcher import Dispatcher
+from podium.jobs.domain_events import AgentEnded, DomainEvents, JobCreated, JobFinished
+from podium.jobs.follow_ups import FollowUps
+from podium.jobs.lifecycle import JobLifecycle
+from podium.jobs.recovery import Recovery
+from podium.jobs.service import JobService
 
-if TYPE_CHECKING:
-    from podium.services import Services
+
+class LifecycleParts(Protocol):
+    """The services whose handlers react to the lifecycle (podium.services.Services is one)."""
+
+    @property
+    def events(self) -> DomainEvents: ...
+    @property
+    def providers(self) -> ProviderRegistry: ...
+    @property
+    def credentials(self) -> AgentCredentials: ...
+    @property
+    def locks(self) -> LockManager: ...
+    @property
+    def questions(self) -> QuestionService: ...
+    @property
+    def lock_audit(self) -> LockAudit: ...
+    @property
+    def lifecycle(self) -> JobLifecycle: ...
+    @property
+    def recovery(self) -> Recovery: ...
+    @property
+    def follow_ups(self) -> FollowUps: ...
+    @property
+    def jobs(self) -> JobService: ...
+    @property
+    def dispatcher(self) -> Dispatcher: ...
 
 
-def subscribe_handlers(services: Services) -> None:
+def subscribe_handlers(services: LifecycleParts) -> None:
     events = services.events
 
     # Whatever way an agent ended, its credential, locks and open questions end with it; then

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from podium.db.engine import Database
 from podium.db.tables import handler_failures
-from podium.domain_events import ATTEMPTS, DomainEvents, JobCreated, JobFinished
 from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
+from podium.jobs.domain_events import ATTEMPTS, DomainEvents, JobCreated, JobFinished
 from podium.jobs.failures import FailureKind
 from podium.jobs.states import JobStatus
 from podium.jobs.transitions import IllegalTransition, StatusWriter

@@ -10,9 +10,9 @@ import pytest
 
 from podium.db.engine import Database
 from podium.db.tables import agents
-from podium.domain_events import DomainEvents
 from podium.events import EventBus
 from podium.jobs import repository
+from podium.jobs.domain_events import DomainEvents
 from podium.jobs.failures import FailureKind, kind_of_agent_error
 from podium.jobs.limits import (
     CONTINUE_PROMPT,

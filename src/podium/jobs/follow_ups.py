@@ -8,9 +8,9 @@ from collections.abc import Callable
 from sqlalchemy import RowMapping
 
 from podium.agents import repository as agents_repository
-from podium.domain_events import JobFinished
 from podium.ids import now
 from podium.jobs import analysis, repository
+from podium.jobs.domain_events import JobFinished
 from podium.jobs.failures import FailureKind, decide_retry
 from podium.jobs.service import JobService
 from podium.jobs.states import JobStatus

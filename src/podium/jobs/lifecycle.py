@@ -17,10 +17,10 @@ from podium.agents.runner import AgentRunner
 from podium.agents.runs import AgentOutcome, LaunchFailed, LaunchRequest
 from podium.db.engine import Database
 from podium.db.tables import agents, templates
-from podium.domain_events import AgentEnded
 from podium.ids import now
 from podium.jobs import repository
 from podium.jobs.checks import run_checks
+from podium.jobs.domain_events import AgentEnded
 from podium.jobs.failures import FailureKind
 from podium.jobs.follow_ups import why_no_retry
 from podium.jobs.judgement import Verdict, judge

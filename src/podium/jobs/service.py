@@ -18,12 +18,12 @@ from podium.agents.runner import AgentRunner
 from podium.config import Settings
 from podium.db.engine import Database
 from podium.db.tables import jobs, projects, templates
-from podium.domain_events import JobFinished
 from podium.errors import Conflict, InvalidInput, NotFound
 from podium.events import EventBus, IdRef, wait_for
 from podium.ids import new_id, now, to_epoch
 from podium.jobs import classify, repository
 from podium.jobs.classify import ModelClassifier
+from podium.jobs.domain_events import JobFinished
 from podium.jobs.schemas import Job, JobCreate, JobDeleted, JobPatch
 from podium.jobs.states import ACTIVE, PENDING, TERMINAL, JobStatus, initial_status
 from podium.jobs.titles import title_from

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from podium.db.engine import Database
-from podium.domain_events import DomainEvent, DomainEvents, JobCreated, JobFinished
 from podium.events import EventBus
 from podium.ids import now
 from podium.jobs import repository
+from podium.jobs.domain_events import DomainEvent, DomainEvents, JobCreated, JobFinished
 from podium.jobs.failures import FailureKind
 from podium.jobs.schemas import Job, JobUpdated
 from podium.jobs.states import PENDING, TERMINAL, JobStatus, can_transition
