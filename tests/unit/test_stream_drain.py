@@ -17,8 +17,9 @@ from podium.agents.providers.claude import ClaudeProvider
 from podium.agents.service import AgentOutput
 from podium.agents.stream import AgentStream, StreamState
 from podium.db.engine import Database
-from podium.db.tables import agent_events, jobs
+from podium.db.tables import agent_events
 from podium.events import Event, EventBus
+from tests.support.agent_db import running_agent_db
 
 SESSION = "5e55_drain"
 LINES = 400
@@ -26,27 +27,7 @@ LINES = 400
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "podium.db")
-    database.migrate()
-    with database.write() as conn:
-        conn.execute(
-            jobs.insert().values(
-                id="job_1", title="t", description="d", status="running", work_dir="/w",
-                created_at=1.0,
-            )
-        )  # fmt: skip
-        repository.insert(
-            conn,
-            {
-                "id": "ag_1",
-                "job_id": "job_1",
-                "provider": "claude",
-                "status": "running",
-                "log_path": str(tmp_path / "ag_1.ndjson"),
-                "work_dir": "/w",
-                "created_at": 2.0,
-            },
-        )
+    database = running_agent_db(tmp_path)
     yield database
     database.dispose()
 

@@ -24,8 +24,8 @@ from podium.api.messages import SERVER_MESSAGES, server_message
 from podium.app import create_app
 from podium.config import Settings
 from podium.db.engine import Database
-from podium.db.tables import jobs
 from podium.events import Event, EventBus, Message
+from tests.support.agent_db import running_agent_db
 
 
 def _subclasses(cls: type[Message]) -> Iterator[type[Message]]:
@@ -76,27 +76,7 @@ def test_agent_output_wire_is_the_model_serialisation() -> None:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "podium.db")
-    database.migrate()
-    with database.write() as conn:
-        conn.execute(
-            jobs.insert().values(
-                id="job_1", title="t", description="d", status="running", work_dir="/w",
-                created_at=1.0,
-            )
-        )  # fmt: skip
-        repository.insert(
-            conn,
-            {
-                "id": "ag_1",
-                "job_id": "job_1",
-                "provider": "claude",
-                "status": "running",
-                "log_path": str(tmp_path / "ag_1.ndjson"),
-                "work_dir": "/w",
-                "created_at": 2.0,
-            },
-        )
+    database = running_agent_db(tmp_path)
     yield database
     database.dispose()
 
