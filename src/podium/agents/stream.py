@@ -352,16 +352,7 @@ class AgentStream:
 
     def stats(self) -> dict[str, Any]:
         """What ingest changes about the agent, as Agent fields."""
-        state = self.state
-        return {
-            "session_id": state.session_id,
-            "num_turns": state.num_turns,
-            "input_tokens": state.usage.input_tokens,
-            "output_tokens": state.usage.output_tokens,
-            "cache_read_tokens": state.usage.cache_read_tokens,
-            "cache_write_tokens": state.usage.cache_write_tokens,
-            "cost_usd": state.cost_usd,
-        }
+        return run_stats(self.state)
 
 
 def store_batches(conn: Connection, batches: list[tuple[AgentStream, Batch]]) -> None:
@@ -377,8 +368,15 @@ def stream_values(state: StreamState) -> dict[str, Any]:
     return {
         "log_offset": state.offset,
         "next_seq": state.next_seq,
-        "session_id": state.session_id,
         "model": state.model,
+        **run_stats(state),
+    }
+
+
+def run_stats(state: StreamState) -> dict[str, Any]:
+    """The session, turns, tokens and cost a stream has counted, as agents-row columns."""
+    return {
+        "session_id": state.session_id,
         "num_turns": state.num_turns,
         "input_tokens": state.usage.input_tokens,
         "output_tokens": state.usage.output_tokens,
