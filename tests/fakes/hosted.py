@@ -47,7 +47,7 @@ class FakeHttpService:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None
@@ -170,8 +170,13 @@ class FakeGitHub(FakeHttpService):
         self.runs, self.jobs, self.logs, self.pulls = runs, jobs, logs, pulls
         # "localhost" is another origin than 127.0.0.1: clients must not send the token there.
         self.storage_url = f"http://localhost:{self.port}"
+        self.check_runs: dict[str, list[dict[str, Any]]] = {}  # by head sha
+        self.reviews: dict[int, list[dict[str, Any]]] = {}
         self.routes: list[tuple[str, Callable[..., Reply]]] = [
+            (rf"/repos/{repo}/pulls", self._pulls),
             (rf"/repos/{repo}/pulls/(\d+)", self._pull),
+            (rf"/repos/{repo}/pulls/(\d+)/reviews", self._reviews),
+            (rf"/repos/{repo}/commits/([0-9a-zA-Z_./-]+)/check-runs", self._check_runs),
             (rf"/repos/{repo}/actions/runs", self._runs),
             (rf"/repos/{repo}/actions/runs/(\d+)", self._run),
             (rf"/repos/{repo}/actions/runs/(\d+)/jobs", self._jobs),
@@ -188,12 +193,67 @@ class FakeGitHub(FakeHttpService):
         for pattern, route in self.routes:
             found = re.fullmatch(pattern, request["path"])
             if found:
-                return route(request, *(int(g) for g in found.groups()))
+                return route(request, *(int(g) if g.isdigit() else g for g in found.groups()))
         return json_reply(404, {"message": "Not Found"})
+
+    def _pulls(self, request: dict[str, Any]) -> Reply:
+        """List (filtered by `head` = owner:branch and `state`) or create a pull request."""
+        if request["method"] == "POST":
+            body = json.loads(request["body"] or b"{}")
+            head, title = body.get("head"), body.get("title")
+            if not head or not title:
+                return json_reply(422, {"message": "Validation Failed"})
+            open_heads = {p["head"]["ref"] for p in self.pulls.values() if p.get("state") == "open"}
+            if head in open_heads:
+                message = f"A pull request already exists for {self.repo.split('/')[0]}:{head}."
+                return json_reply(422, {"message": "Validation Failed", "errors": [message]})
+            return json_reply(201, self.add_pull(head, title, body.get("body") or "", body))
+        query = request["query"]
+        head = query.get("head", "").partition(":")[2] or query.get("head")
+        state = query.get("state", "open")
+        found = [
+            p
+            for p in self.pulls.values()
+            if (not head or p["head"]["ref"] == head) and state in ("all", p.get("state", "open"))
+        ]
+        return json_reply(200, found)
+
+    def add_pull(
+        self, branch: str, title: str, body: str, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Store a new open pull request for `branch`, as GitHub's REST API returns it."""
+        number = max(self.pulls, default=0) + 1
+        pull = {
+            "number": number,
+            "state": "open",
+            "title": title,
+            "body": body,
+            "merged": False,
+            "merged_at": None,
+            "html_url": f"https://github.com/{self.repo}/pull/{number}",
+            "head": {"ref": branch, "sha": f"c0ffee{number:034x}"},
+            "base": {"ref": (extra or {}).get("base") or "main"},
+        }
+        self.pulls[number] = pull
+        return pull
 
     def _pull(self, request: dict[str, Any], number: int) -> Reply:
         pull = self.pulls.get(number)
         return json_reply(200, pull) if pull else json_reply(404, {"message": "Not Found"})
+
+    def _reviews(self, request: dict[str, Any], number: int) -> Reply:
+        if number not in self.pulls:
+            return json_reply(404, {"message": "Not Found"})
+        if request["method"] == "POST":
+            body = json.loads(request["body"] or b"{}")
+            review = {"id": 7000 + sum(map(len, self.reviews.values())), **body}
+            self.reviews.setdefault(number, []).append(review)
+            return json_reply(200, review)
+        return json_reply(200, self.reviews.get(number, []))
+
+    def _check_runs(self, request: dict[str, Any], ref: str) -> Reply:
+        runs = self.check_runs.get(ref, [])
+        return json_reply(200, {"total_count": len(runs), "check_runs": runs})
 
     def _runs(self, request: dict[str, Any]) -> Reply:
         query = request["query"]

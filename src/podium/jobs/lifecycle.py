@@ -229,9 +229,10 @@ class JobLifecycle:
     async def _finish_worktree(self, job: RowMapping, *, succeeded: bool) -> str | None:
         try:
             tree = worktree_for(Path(job["work_dir"]), job["id"])
-            return await asyncio.to_thread(
+            publication = await asyncio.to_thread(
                 finish_worktree, tree, title=job["title"], succeeded=succeeded
             )
+            return publication.pr_url if publication else None
         except WorktreeError as exc:
             log.warning("worktree of job %s: %s", job["id"], exc)
             return None

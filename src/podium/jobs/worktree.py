@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from podium.prflow.publish import Publication, publish_branch
+
 log = logging.getLogger(__name__)
 
 WORKTREES_DIR = ".orchestrator-worktrees"
@@ -112,47 +114,35 @@ def _exclude(repo_root: Path, patterns: list[str]) -> None:
             handle.write("\n" + "".join(f"{p}\n" for p in missing))
 
 
-def finish_worktree(tree: Worktree, *, title: str, succeeded: bool) -> str | None:
-    """Commit what the agent left, push the branch, open a PR on success; returns its URL."""
-    pr_url: str | None = None
-    if tree.path.is_dir():
-        copied = _copied_files(tree.path)
-        _git(tree.path, "add", "-A")  # copied files are in info/exclude: left out
-        if copied:  # unless something staged them anyway (git add -f): taken out again
-            _git(tree.path, "rm", "-q", "--cached", "--ignore-unmatch", "--", *copied)
-        if _git(tree.path, "diff", "--cached", "--name-only"):
-            _git(
-                tree.path,
-                "-c",
-                "user.name=Podium",
-                "-c",
-                "user.email=podium@localhost",
-                "commit",
-                "-qm",
-                f"podium: {title}",
-            )
-        remotes = _git(tree.path, "remote").split()
-        if "origin" in remotes:
-            _git(tree.path, "push", "-q", "-u", "origin", tree.branch)
-            if succeeded and shutil.which("gh"):
-                pr_url = _open_pull_request(tree, title)
-        _git(tree.repo_root, "worktree", "remove", "--force", str(tree.path))
-    return pr_url
-
-
-def _open_pull_request(tree: Worktree, title: str) -> str | None:
-    body = f"Opened by Podium for job branch `{tree.branch}`."
-    try:
-        done = subprocess.run(
-            ["gh", "pr", "create", "--head", tree.branch, "--title", title, "--body", body],
-            cwd=tree.path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        log.warning("could not open a pull request for %s: %s", tree.branch, exc)
+def finish_worktree(
+    tree: Worktree, *, title: str, succeeded: bool, body: str = "", gh_bin: str | None = None
+) -> Publication | None:
+    """Commit what the agent left, push the branch, open a PR on success, remove the worktree
+    (the branch stays). None when there was no worktree left to finish."""
+    if not tree.path.is_dir():
         return None
-    urls = [line for line in done.stdout.split() if line.startswith("http")]
-    return urls[-1] if urls else None
+    copied = _copied_files(tree.path)
+    _git(tree.path, "add", "-A")  # copied files are in info/exclude: left out
+    if copied:  # unless something staged them anyway (git add -f): taken out again
+        _git(tree.path, "rm", "-q", "--cached", "--ignore-unmatch", "--", *copied)
+    if _git(tree.path, "diff", "--cached", "--name-only"):
+        _git(
+            tree.path,
+            "-c",
+            "user.name=Podium",
+            "-c",
+            "user.email=podium@localhost",
+            "commit",
+            "-qm",
+            f"podium: {title}",
+        )
+    publication = publish_branch(
+        tree.path,
+        tree.branch,
+        title=title,
+        body=body or f"Opened by Podium for job branch `{tree.branch}`.",
+        gh_bin=gh_bin,
+        open_pr=succeeded,
+    )
+    _git(tree.repo_root, "worktree", "remove", "--force", str(tree.path))
+    return publication
